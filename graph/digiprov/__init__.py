@@ -1,0 +1,44 @@
+"""digiprov: a knowledge graph of China's digital-province initiatives.
+
+    >>> import digiprov
+    >>> ds = digiprov.open_dataset()            # what `digiprov build` persisted under out/
+    >>> res = ds.query("SELECT ?d WHERE { ?d a dp:PolicyDocument }")
+    >>> G = digiprov.project(ds)                # networkx MultiDiGraph of the entities
+
+Heavy modules (pyshacl, pyvis, neo4j, jieba) are imported only by the functions that use them.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (DigiprovError, EntityNotFound, InputError, QueryError, RemoteError,  # noqa: E402
+                     SeedError, StoreError, ValidationFailed)
+
+
+def __getattr__(name: str):
+    # Lazy public API: `import digiprov` stays cheap for the CLI's start-up.
+    lazy = {
+        "open_dataset": ("store", "open_dataset"),
+        "DigiDataset": ("store", "DigiDataset"),
+        "QueryResult": ("store", "QueryResult"),
+        "load_seeds": ("seeds", "load_seeds"),
+        "build_dataset": ("build", "build_dataset"),
+        "run_build": ("build", "run_build"),
+        "validate_dataset": ("validate", "validate_dataset"),
+        "export": ("export", "export"),
+        "project": ("project", "project"),
+    }
+    if name in lazy:
+        import importlib
+
+        mod, attr = lazy[name]
+        return getattr(importlib.import_module(f".{mod}", __name__), attr)
+    raise AttributeError(f"module 'digiprov' has no attribute {name!r}")
+
+
+__all__ = [
+    "__version__", "open_dataset", "DigiDataset", "QueryResult", "load_seeds", "build_dataset",
+    "run_build", "validate_dataset", "export", "project", "DigiprovError", "SeedError",
+    "StoreError", "QueryError", "EntityNotFound", "RemoteError", "InputError", "ValidationFailed",
+]

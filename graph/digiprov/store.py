@@ -1,0 +1,526 @@
+"""Open and persist the dataset. Every consumer reads it through :class:`DigiDataset`.
+
+Two backends share one interface and hand out rdflib terms:
+
+* ``oxigraph`` (default): a pyoxigraph store persisted under ``OUT/dataset`` by
+  ``digiprov build`` and opened read-only by every other command, so several readers can run
+  at once and nothing is re-parsed;
+* ``memory``: plain rdflib, built from the seeds on every open. It is the baseline the
+  benchmarks compare against and needs no prior build.
+
+``OUT/dataset`` is a symlink to a versioned directory; a build writes a new directory and
+swaps the link with one atomic rename, so a failed build leaves the previous dataset intact
+and readers never see a half-written store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from . import __version__, paths
+from .errors import QueryError, StoreError
+from .vocab import PREFIXES, XSD, sparql_prologue
+
+Quad = tuple[Node, Node, Node, Node]
+STORE_LINK = "dataset"
+MANIFEST = "manifest.json"
+RDF_FORMATS = {
+    # name: (pyoxigraph format name, rdflib format name, holds named graphs, file suffix)
+    "trig": ("TRIG", "trig", True, ".trig"),
+    "nquads": ("N_QUADS", "nquads", True, ".nq"),
+    "turtle": ("TURTLE", "turtle", False, ".ttl"),
+    "nt": ("N_TRIPLES", "nt", False, ".nt"),
+    "jsonld": ("JSON_LD", "json-ld", True, ".jsonld"),
+    "rdfxml": ("RDF_XML", "xml", False, ".rdf"),
+}
+
+
+# ------------------------------------------------------------------ term conversion
+
+
+def from_ox(term: Any) -> Node | None:
+    """pyoxigraph term -> rdflib term (DefaultGraph -> rdflib's default graph id)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.DefaultGraph):
+        return DATASET_DEFAULT_GRAPH_ID
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_ox(term: Node | None) -> Any:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if term == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+# ------------------------------------------------------------------ query results
+
+
+@dataclass
+class QueryResult:
+    """A SPARQL result in rdflib terms: ``kind`` is select, ask or graph."""
+
+    kind: str
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+
+    def dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.vars, r, strict=True)) for r in self.rows]
+
+    def column(self, var: str) -> list[Node | None]:
+        i = self.vars.index(var)
+        return [r[i] for r in self.rows]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples)
+
+
+def with_prologue(sparql: str) -> str:
+    """Add the project's PREFIX declarations a query does not declare itself."""
+    import re
+
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*prefix\s+([\w-]*):", sparql)}
+    extra = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()
+                    if p.lower() not in declared)
+    return extra + sparql
+
+
+# ------------------------------------------------------------------ the dataset API
+
+
+class DigiDataset(ABC):
+    """The dataset, whatever holds it. Read-only unless opened by the builder."""
+
+    backend = "abstract"
+    path: Path | None = None
+    manifest: dict[str, Any]
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: dict[str, Node] | None = None, *, union: bool = True,
+              default_graphs: list[URIRef] | None = None,
+              named_graphs: list[URIRef] | None = None) -> QueryResult:
+        """Run a SPARQL query. ``bindings`` are substituted as RDF terms, never as text.
+
+        The default graph is the union of all graphs unless ``union`` is false or
+        ``default_graphs`` names graphs (SPARQL Protocol's default-graph-uri)."""
+        ...
+
+    def update(self, sparql: str) -> None:
+        raise StoreError(f"the {self.backend} dataset is open read-only")
+
+    @abstractmethod
+    def quads(self, s: Node | None = None, p: Node | None = None, o: Node | None = None,
+              g: Node | None = None) -> Iterator[Quad]:
+        ...
+
+    def triples(self, s: Node | None = None, p: Node | None = None, o: Node | None = None
+                ) -> Iterator[tuple[Node, Node, Node]]:
+        """Triples of the union graph, each once."""
+        seen: set[tuple[Node, Node, Node]] = set()
+        for q in self.quads(s, p, o):
+            t = q[:3]
+            if t not in seen:
+                seen.add(t)
+                yield t  # type: ignore[misc]
+
+    @abstractmethod
+    def graph_names(self) -> list[Node]:
+        ...
+
+    @abstractmethod
+    def __len__(self) -> int:
+        ...
+
+    @abstractmethod
+    def serialize(self, out: IO[bytes], fmt: str) -> None:
+        ...
+
+    def to_rdflib(self) -> Dataset:
+        """A plain in-memory copy (for tools that need rdflib's own store)."""
+        ds = Dataset()
+        for s, p, o, g in self.quads():
+            ds.add((s, p, o, g))
+        return ds
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> DigiDataset:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class OxigraphDataset(DigiDataset):
+    backend = "oxigraph"
+
+    def __init__(self, store: Any, path: Path | None = None,
+                 manifest: dict[str, Any] | None = None):
+        self.store = store
+        self.path = path
+        self.manifest = manifest or {}
+
+    def query(self, sparql, bindings=None, *, union=True, default_graphs=None,
+              named_graphs=None):
+        import pyoxigraph as ox
+
+        kwargs: dict[str, Any] = {}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [to_ox(g) for g in default_graphs]
+        elif union:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [to_ox(g) for g in named_graphs]
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        try:
+            res = self.store.query(sparql, prefixes=PREFIXES, **kwargs)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {e}") from None
+        except (OSError, ValueError, TypeError) as e:
+            raise QueryError(f"query failed: {e}") from None
+        return _ox_result(res)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.store.update(with_prologue(sparql))
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {e}") from None
+        except OSError as e:
+            raise StoreError(f"update failed: {e}") from None
+
+    def quads(self, s=None, p=None, o=None, g=None):
+        for q in self.store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), to_ox(g)):
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), \
+                from_ox(q.graph_name)
+
+    def graph_names(self):
+        return sorted((from_ox(g) for g in self.store.named_graphs()), key=str)
+
+    def __len__(self):
+        return len(self.store)
+
+    def serialize(self, out, fmt):
+        import pyoxigraph as ox
+
+        oxname, _, quads, _ = RDF_FORMATS[fmt]
+        rdf_format = getattr(ox.RdfFormat, oxname)
+        if quads:
+            self.store.dump(out, rdf_format, prefixes=PREFIXES if fmt != "nquads" else None)
+        else:
+            res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                   use_default_graph_as_union=True)
+            ox.serialize(res, out, rdf_format,
+                         prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
+
+    def close(self):
+        self.store = None
+
+
+def _ox_result(res: Any) -> QueryResult:
+    import pyoxigraph as ox
+
+    if isinstance(res, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(res))
+    if isinstance(res, ox.QuerySolutions):
+        names = [v.value for v in res.variables]
+        rows = [tuple(from_ox(sol[i]) for i in range(len(names))) for sol in res]
+        return QueryResult("select", vars=names, rows=rows)
+    triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in res]
+    return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
+
+
+class MemoryDataset(DigiDataset):
+    """Plain rdflib: the baseline, and a store that needs no build."""
+
+    backend = "memory"
+
+    def __init__(self, ds: Dataset, manifest: dict[str, Any] | None = None):
+        self.ds = ds
+        self.manifest = manifest or {}
+
+    def query(self, sparql, bindings=None, *, union=True, default_graphs=None,
+              named_graphs=None):
+        from rdflib import Graph
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        text = with_prologue(sparql)
+        try:
+            parseQuery(text)
+        except Exception as e:  # pyparsing's ParseException and friends
+            raise QueryError(f"SPARQL syntax error: {e}") from None
+        target: Any
+        if default_graphs is not None:
+            target = Graph()
+            for g in default_graphs:
+                for t in self.ds.graph(g):
+                    target.add(t)
+        else:
+            self.ds.default_union = union
+            target = self.ds
+        try:
+            res = target.query(text, initBindings=bindings or {})
+            if res.type == "ASK":
+                return QueryResult("ask", boolean=bool(res.askAnswer))
+            if res.type == "SELECT":
+                names = [str(v) for v in res.vars]
+                return QueryResult("select", vars=names, rows=[tuple(r) for r in res])
+            return QueryResult("graph", triples=list(res))
+        except Exception as e:
+            raise QueryError(f"query failed: {e}") from None
+        finally:
+            self.ds.default_union = False
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.ds.update(with_prologue(sparql))
+        except Exception as e:
+            raise QueryError(f"update failed: {e}") from None
+
+    def quads(self, s=None, p=None, o=None, g=None):
+        ctx = None if g is None else self.ds.graph(g)
+        for s2, p2, o2, c in self.ds.quads((s, p, o, ctx)):
+            gid = c.identifier if hasattr(c, "identifier") else c
+            yield s2, p2, o2, (DATASET_DEFAULT_GRAPH_ID if gid is None else gid)
+
+    def graph_names(self):
+        return sorted((c.identifier for c in self.ds.contexts()
+                       if c.identifier != DATASET_DEFAULT_GRAPH_ID and len(c)), key=str)
+
+    def __len__(self):
+        return sum(1 for _ in self.ds.quads((None, None, None, None)))
+
+    def serialize(self, out, fmt):
+        _, rdflib_name, quads, _ = RDF_FORMATS[fmt]
+        if quads:
+            self.ds.serialize(out, format=rdflib_name)
+        else:
+            from rdflib import Graph
+
+            g = Graph()
+            for p, ns in PREFIXES.items():
+                g.bind(p, ns)
+            for t in self.triples():
+                g.add(t)
+            g.serialize(out, format=rdflib_name)
+
+    def to_rdflib(self):
+        return self.ds
+
+
+# ------------------------------------------------------------------ persisting and opening
+
+
+def dataset_path(out_dir: str | Path) -> Path:
+    return Path(out_dir) / STORE_LINK
+
+
+def _nquad_lines(quads: Iterable[Quad]) -> Iterator[str]:
+    for s, p, o, g in quads:
+        gpart = "" if g is None or g == DATASET_DEFAULT_GRAPH_ID else f" {g.n3()}"
+        yield f"{s.n3()} {p.n3()} {_nt_literal(o)}{gpart} .\n"
+
+
+def _nt_literal(o: Node) -> str:
+    if isinstance(o, Literal):
+        # rdflib's n3() may shorten numbers and booleans to Turtle forms; N-Quads wants the
+        # full "lexical"^^<datatype> spelling.
+        lex = (str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r"))
+        if o.language:
+            return f'"{lex}"@{o.language}'
+        if o.datatype and o.datatype != XSD.string:
+            return f'"{lex}"^^<{o.datatype}>'
+        return f'"{lex}"'
+    return o.n3()
+
+
+def persist(quads: Iterable[Quad], out_dir: str | Path, manifest: dict[str, Any],
+            chunk: int = 200_000, extra_files: Iterable[Path] = ()) -> Path:
+    """Write quads into a new Oxigraph store under ``out_dir`` and atomically publish it."""
+    import pyoxigraph as ox
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot create output directory {out}: {e.strerror}") from None
+    name = f".dataset-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    target = out / name
+    try:
+        (target / "oxigraph").mkdir(parents=True)
+        store = ox.Store(str(target / "oxigraph"))
+        buf: list[str] = []
+        count = 0
+        for line in _nquad_lines(quads):
+            buf.append(line)
+            if len(buf) >= chunk:
+                store.bulk_load("".join(buf).encode(), ox.RdfFormat.N_QUADS)
+                count += len(buf)
+                buf.clear()
+        if buf:
+            store.bulk_load("".join(buf).encode(), ox.RdfFormat.N_QUADS)
+            count += len(buf)
+        store.flush()
+        manifest = {**manifest, "quads": len(store), "digiprov": __version__,
+                    "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        del store
+        (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
+                                       encoding="utf-8")
+        publish(target, out)
+    except OSError as e:
+        shutil.rmtree(target, ignore_errors=True)
+        raise StoreError(f"cannot write the dataset under {out}: {e}") from None
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return target
+
+
+def publish(target: Path, out: Path) -> None:
+    """Point ``out/dataset`` at ``target`` with one atomic rename, then prune old builds."""
+    link = out / STORE_LINK
+    tmp_link = out / f".{STORE_LINK}.lnk-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.name)
+    if link.exists() and not link.is_symlink():
+        raise StoreError(f"{link} exists and is not a digiprov dataset link; move it away")
+    os.replace(tmp_link, link)
+    # Keep the previous build for readers that opened it just before the swap.
+    builds = sorted((p for p in out.glob(".dataset-*") if p.is_dir()),
+                    key=lambda p: p.stat().st_mtime)
+    for old in builds[:-2]:
+        if old.resolve() != target.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def stat_fingerprint(files: Iterable[Path]) -> list[list[Any]]:
+    return [[str(p), p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(files)]
+
+
+def inputs_of(seeds_dir: Path) -> list[Path]:
+    from .seeds import seed_files
+
+    return seed_files(seeds_dir) + [paths.ontology_file(), paths.shapes_file()]
+
+
+def open_dataset(out_dir: str | Path | None = None, *, store: str = "oxigraph",
+                 seeds_dir: str | Path | None = None, check_stale: bool = True,
+                 base: str | None = None) -> DigiDataset:
+    """Open the dataset for reading.
+
+    ``store="oxigraph"`` opens what ``digiprov build`` persisted under ``out_dir`` (read-only);
+    ``store="memory"`` builds it from the seeds with plain rdflib.
+    """
+    if store == "memory":
+        from .build import build_dataset
+        from .seeds import load_seeds
+        from .vocab import DEFAULT_BASE
+
+        sdir = Path(seeds_dir) if seeds_dir else paths.default_seeds_dir()
+        seeds = load_seeds(sdir)
+        return MemoryDataset(build_dataset(seeds, base or DEFAULT_BASE),
+                             {"seeds_dir": str(sdir), "base": base or DEFAULT_BASE})
+    if store != "oxigraph":
+        raise StoreError(f"unknown store '{store}' (use oxigraph or memory)")
+    import pyoxigraph as ox
+
+    out = Path(out_dir) if out_dir else paths.default_out_dir()
+    path = dataset_path(out)
+    if not path.exists():
+        raise StoreError(f"no built dataset at {path}; run 'digiprov build' first")
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise StoreError(f"dataset at {path} has no readable manifest ({e}); "
+                         "run 'digiprov build'") from None
+    if check_stale:
+        _check_stale(path, manifest, seeds_dir)
+    try:
+        st = ox.Store.read_only(str(path / "oxigraph"))
+    except OSError as e:
+        raise StoreError(f"cannot open dataset at {path}: {e}; run 'digiprov build'") from None
+    return OxigraphDataset(st, path, manifest)
+
+
+def _check_stale(path: Path, manifest: dict[str, Any], seeds_dir: str | Path | None) -> None:
+    built_from = manifest.get("seeds_dir")
+    if not built_from:
+        return  # loaded from an RDF file, not from seeds: nothing to compare with
+    sdir = Path(seeds_dir) if seeds_dir else Path(built_from)
+    if not sdir.is_dir():
+        return
+    if stat_fingerprint(inputs_of(sdir)) != manifest.get("inputs"):
+        raise StoreError(f"dataset at {path} is stale: seeds or ontology changed since it was "
+                         "built; run 'digiprov build'")
+
+
+def open_writable(path: str | Path) -> OxigraphDataset:
+    """A read-write store at ``path`` (for tests and tools that load RDF themselves)."""
+    import pyoxigraph as ox
+
+    return OxigraphDataset(ox.Store(str(path)), Path(path))
+
+
+def memory_oxigraph(quads: Iterable[Quad] | None = None) -> OxigraphDataset:
+    """An in-memory Oxigraph dataset (tests, tiny fixtures)."""
+    import pyoxigraph as ox
+
+    st = ox.Store()
+    ds = OxigraphDataset(st)
+    if quads is not None:
+        data = "".join(_nquad_lines(quads)).encode()
+        if data:
+            st.load(data, ox.RdfFormat.N_QUADS)
+    return ds
+
+
+__all__ = ["DigiDataset", "OxigraphDataset", "MemoryDataset", "QueryResult", "open_dataset",
+           "persist", "dataset_path", "RDF_FORMATS", "from_ox", "to_ox", "memory_oxigraph",
+           "open_writable", "with_prologue", "sparql_prologue"]
