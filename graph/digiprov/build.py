@@ -22,7 +22,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from . import paths
-from .seeds import CJK_RE, NARY_SECTIONS, Evidence, Period, Record, SeedSet, resolve_period
+from .seeds import CJK_RE, Evidence, Period, Record, SeedSet, resolve_period
 from .vocab import (DCTERMS, DEF_NS, DEFAULT_BASE, DP, ELI, OA, ORG, PROV, RDF, SCHEMA,
                     SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS, TIME, WD, XSD, id_namespace)
 
@@ -132,11 +132,12 @@ class _Builder:
             s = self.iri[rec.key]
             for p, o in self.describe(rec, s):
                 yield s, p, o, graph
-            for ev in rec.evidence[1:]:
-                yield s, RDF.type, self.type_of(rec), self.m.statement(ev)
-            if rec.section in NARY_SECTIONS:
+            # Each statement that attests the entry links to it inside its own graph: one
+            # distinct triple per statement, so the union graph holds no duplicates.
+            if rec.section != "sources":
                 for ev in rec.evidence:
-                    yield s, PROV.wasDerivedFrom, self.m.statement(ev), graph
+                    st = self.m.statement(ev)
+                    yield s, PROV.wasDerivedFrom, st, st
         yield from self.statement_metadata()
         yield from self.period_quads()
         yield from self.scheme_quads()

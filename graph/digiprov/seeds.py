@@ -162,8 +162,6 @@ SECTIONS: dict[str, dict[str, Any]] = {
         "required": ["speaker", "zh", "en"],
     },
 }
-# Sections whose entries are n-ary facts: every evidence span is linked directly too.
-NARY_SECTIONS = {"memberships", "milestones", "observations", "recognitions", "quotes"}
 
 
 @dataclass

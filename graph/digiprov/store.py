@@ -222,7 +222,7 @@ class OxigraphDataset(DigiDataset):
             res = self.store.query(sparql, prefixes=PREFIXES, **kwargs)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from None
-        except (OSError, ValueError, TypeError) as e:
+        except (OSError, ValueError, TypeError, RuntimeError) as e:
             raise QueryError(f"query failed: {e}") from None
         return _ox_result(res)
 
