@@ -1,0 +1,178 @@
+"""The competency questions, with their expected answers, on both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+QUERIES = Path(__file__).resolve().parent.parent / "graph" / "digiprov" / "queries"
+ID = "https://w3id.org/digiprov/id/"
+
+
+def ask(ds, name, **bindings):
+    res = ds.query((QUERIES / f"{name}.rq").read_text(encoding="utf-8"), bindings or None)
+    return [tuple("" if v is None else str(v) for v in row) for row in res.rows]
+
+
+@pytest.fixture(params=["oxigraph", "memory"])
+def ds(request, dataset, memory_dataset):
+    return dataset if request.param == "oxigraph" else memory_dataset
+
+
+def test_every_named_query_has_a_title_and_description():
+    for f in QUERIES.glob("*.rq"):
+        head = f.read_text(encoding="utf-8").splitlines()
+        assert head[0].startswith("# title: "), f.name
+        assert any(line.startswith("# description: ") for line in head), f.name
+    assert len(list(QUERIES.glob("*.rq"))) >= 12
+
+
+def test_milestones_2021(ds):
+    assert ask(ds, "milestones-2021") == [
+        ("2021-03-31", "3月底前", "打造数据共享“高速通道”，实现数据全流程安全管控", "山东省大数据局"),
+        ("2021-06-30", "6月底前", "成立数据交易行业协会，建立健全行业自律机制", "山东省大数据局"),
+        ("2021-09-30", "9月底前", "34类高频电子证照在全省全面推广应用", "山东省大数据局"),
+        ("2021-12-31", "12月底前", "一体化综合指挥平台具备完备的可视化指挥调度能力", "山东省大数据局"),
+        ("2021-12-31", "2021年底", "建成山东全省市场监管一体化平台", "山东省市场监督管理局"),
+    ]
+
+
+def test_milestones_due_in_second_half_of_2021(ds):
+    rows = ask(ds, "milestones-due", **{"from": Literal("2021-07-01", datatype=XSD.date),
+                                        "to": Literal("2021-12-31", datatype=XSD.date)})
+    assert [(r[0], r[2]) for r in rows] == [
+        ("2021-09-30", "山东省大数据局"), ("2021-12-31", "山东省大数据局"),
+        ("2021-12-31", "山东省市场监督管理局")]
+
+
+def test_documents_and_periods(ds):
+    rows = {r[1]: (r[2], r[3], r[4], r[5], r[6]) for r in ask(ds, "documents-and-periods")}
+    assert len(rows) == 8
+    assert rows["数字山东发展规划(2018-2022年)"] == ("规划", "", "山东省", "2018-01-01", "2022-12-31")
+    assert rows["数字政府建设实施方案(2019-2022年)"] == ("实施方案", "", "山东省", "2019-01-01",
+                                                    "2022-12-31")
+    assert rows["德州市新型智慧城市建设三年行动计划(2021-2023年)"] == (
+        "行动计划", "", "德州市", "2021-01-01", "2023-12-31")
+    rec = [k for k in rows if k.startswith("中共山东省委关于制定")][0]
+    assert rows[rec] == ("建议", "中共山东省委员会", "山东省", "2021-01-01", "2025-12-31")
+    assert {v[0] for v in rows.values()} == {"规划", "实施方案", "意见", "办法", "指导意见",
+                                             "行动计划", "建议"}
+
+
+def test_national_platforms(ds):
+    assert ask(ds, "national-platforms") == [
+        ("卡奥斯", "COSMOPlat", "海尔集团", "国家跨行业跨领域工业互联网平台", "连续入选"),
+        ("浪潮云洲", "Inspur Yunzhou", "浪潮集团", "国家跨行业跨领域工业互联网平台", "连续入选"),
+    ]
+
+
+def test_indicators_for_13th_fyp(ds):
+    rows = {r[0]: r[1:] for r in ask(ds, "indicators-13th-fyp")}
+    assert rows == {
+        "数字经济总量": ("3", "万亿元", "more than", "突破3万亿元"),
+        "数字经济年均增速": ("30", "百分比", "more than", "超过30%"),
+        "省级工业互联网平台数": ("115", "个", "exactly", "115个"),
+        "信息化与工业化融合发展水平全国排名": ("2", "名次", "exactly", "全国排名第二"),
+        "人工智能+、5G试点示范项目数": ("603", "个", "exactly", "603个"),
+        "“现代优势产业集群+人工智能”试点示范项目数": ("370", "个", "exactly", "370个"),
+        "智慧农业应用基地数": ("232", "个", "exactly", "232个"),
+        "益农信息社数": ("70000", "家", "exactly", "7万家"),
+        "益农信息社行政村覆盖率": ("95", "百分比", "more than", "超过95%"),
+    }
+
+
+def test_quotes_and_roles(ds):
+    rows = ask(ds, "quotes-and-roles")
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("张述存", "研究员", "山东省中国特色社会主义理论体系研究中心"),
+        ("张述存", "研究员", "山东省中国特色社会主义理论体系研究中心"),
+        ("廉凯", "副局长", "山东省大数据局"),
+        ("李向东", "二级巡视员", "山东省工业和信息化厅"),
+    ]
+    assert all(int(r[5]) < int(r[6]) for r in rows)
+
+
+def test_digital_government_programmes(ds):
+    rows = {r[0]: (r[1], r[2]) for r in ask(ds, "digital-government-programmes")}
+    assert rows["一网通办"] == ("programme", "互联网+政务服务")
+    assert rows["统云"] == ("campaign", "“统云”“并网”“聚数”三大攻坚行动")
+    assert {"并网", "聚数", "四个一重点任务", "一次办好", "数智德州"} <= set(rows)
+    assert "工业互联网“个十百”工程" not in rows  # digital economy, not government
+
+
+def test_theme_members(ds):
+    rows = ask(ds, "theme-members", theme=URIRef(ID + "theme/digital-ecosystem"))
+    labels = {r[2] for r in rows}
+    assert {"数字山东标准提升工程", "数据交易行业协会", "已发布地方标准"} <= labels
+    assert "一网通办" not in labels
+
+
+def test_press_conference(ds):
+    assert ask(ds, "press-conference") == [
+        ("2021-03-10", "展望“十四五”主题系列新闻发布会第十四场", "14", "山东省人民政府新闻办公室", a)
+        for a in sorted(["山东省市场监督管理局", "山东省大数据局"])]
+
+
+def test_agency_responsibilities(ds):
+    rows = ask(ds, "agency-responsibilities")
+    assert ("海尔集团", "operates", "卡奥斯") in rows
+    assert ("山东省市场监督管理局", "responsible for", "建成山东全省市场监管一体化平台") in rows
+    assert sum(1 for r in rows if r[0] == "山东省大数据局") == 5
+
+
+def test_city_initiatives(ds):
+    rows = ask(ds, "city-initiatives")
+    assert {r[0] for r in rows} == {"济南市", "青岛市", "淄博市", "烟台市", "德州市"}
+    assert ("烟台市", "strategy", "数字烟台战略") in rows
+    assert ("济南市", "platform", "济南政务云中心") in rows
+
+
+def test_documents_based_on_plan(ds):
+    rows = ask(ds, "documents-based-on")
+    assert {r[0] for r in rows} == {"数字山东发展规划(2018-2022年)"}
+    assert len(rows) == 5
+
+
+def test_plans_in_force(ds):
+    on = {r[0] for r in ask(ds, "plans-in-force", date=Literal("2021-06-01", datatype=XSD.date))}
+    assert "数字山东发展规划(2018-2022年)" in on and "德州市新型智慧城市建设三年行动计划(2021-2023年)" in on
+    later = {r[0] for r in ask(ds, "plans-in-force", date=Literal("2024-06-01", datatype=XSD.date))}
+    assert "数字山东发展规划(2018-2022年)" not in later and "数字烟台战略" in later
+
+
+def test_fact_provenance(ds):
+    rows = ask(ds, "fact-provenance", entity=URIRef(ID + "platform/cosmoplat"))
+    ops = [r for r in rows if r[1].endswith("def/operator")]
+    assert ops and ops[0][2] == ID + "org/haier" and ops[0][4] == "61"
+
+
+def test_focus_areas(ds):
+    rows = ask(ds, "focus-areas")
+    assert {r[2] for r in rows} == {"公共服务", "社会治理", "科学决策", "要素配置", "支撑能力"}
+    assert {r[1] for r in rows} == {"山东省大数据局"}
+
+
+def test_people_positions(ds):
+    assert ask(ds, "people-positions") == [
+        ("廉凯", "Lian Kai", "副局长", "山东省大数据局"),
+        ("张述存", "Zhang Shucun", "研究员", "山东省中国特色社会主义理论体系研究中心"),
+        ("李向东", "Li Xiangdong", "二级巡视员", "山东省工业和信息化厅"),
+    ]
+
+
+def test_backends_agree_on_every_query(dataset, memory_dataset):
+    params = {
+        "milestones-due": {"from": Literal("2021-01-01", datatype=XSD.date),
+                           "to": Literal("2021-12-31", datatype=XSD.date)},
+        "theme-members": {"theme": URIRef(ID + "theme/digital-government")},
+        "plans-in-force": {"date": Literal("2021-06-01", datatype=XSD.date)},
+        "fact-provenance": {"entity": URIRef(ID + "org/shandong-big-data-bureau")},
+    }
+    for f in sorted(QUERIES.glob("*.rq")):
+        b = params.get(f.stem, {})
+        a, m = ask(dataset, f.stem, **b), ask(memory_dataset, f.stem, **b)
+        assert sorted(a) == sorted(m), f.stem
+        assert a, f"{f.stem} returned nothing"
