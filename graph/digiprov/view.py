@@ -1,0 +1,616 @@
+"""One self-contained, offline HTML page for exploring the graph (the only module importing pyvis).
+
+The page is built from the networkx projection (:func:`digiprov.project.project`). pyvis holds
+the node/edge lists and the vis-network options and ships the vis-network library, but its own
+HTML writer is not used: it links Bootstrap from a CDN even with ``cdn_resources="in_line"``,
+copies a ``lib/`` folder beside the page in its default mode, writes in the locale's encoding
+and fills nodes through ``add_node`` (quadratic). Instead vis-network's JS/CSS are inlined from
+the pyvis package, the data travels as escaped JSON in ``<script type="application/json">``,
+and the page script (``templates/view.html``) renders every label with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .atomic import atomic_file
+from .errors import EntityNotFound, InputError
+
+# Measured with scripts/bench_view in headless Chromium (2 cores): vis-network's barnesHut
+# physics stabilises 1k nodes in a few seconds but 5k nodes take far too long to settle, and
+# redrawing while dragging gets sluggish past ~2k; above this the layout is precomputed here
+# and physics is off.
+PHYSICS_MAX_NODES = 1500
+# Edge labels cost a text draw each; past this many edges they are left to the side panel.
+EDGE_LABEL_MAX = 3000
+# Above this the page is reduced to the most connected nodes (with a message saying so).
+DEFAULT_MAX_NODES = 20000
+
+TEMPLATE = Path(__file__).parent / "templates" / "view.html"
+VIS_VERSION = "vis-9.1.2"
+LABEL_PREDICATES = {"prefLabel", "altLabel", "label", "type"}
+
+# class local name -> (colour, vis shape). Shapes with the label below the node keep long
+# Chinese labels from inflating the node. Families share a hue so the legend reads in groups.
+CLASS_STYLE: dict[str, tuple[str, str]] = {
+    "Country": ("#1b7837", "dot"), "Province": ("#2ca25f", "dot"),
+    "City": ("#66c2a4", "dot"), "District": ("#99d8c9", "dot"),
+    "AdministrativeArea": ("#41ae76", "dot"),
+    "Organization": ("#2166ac", "square"), "GovernmentAgency": ("#4393c3", "square"),
+    "PartyCommittee": ("#b2182b", "square"), "OfficeUnit": ("#92c5de", "square"),
+    "ResearchInstitute": ("#5e3c99", "square"), "Enterprise": ("#0571b0", "square"),
+    "Association": ("#6baed6", "square"),
+    "Person": ("#e08214", "star"), "Role": ("#fdb863", "triangleDown"),
+    "Membership": ("#f4a582", "triangleDown"),
+    "Platform": ("#01665e", "hexagon"),
+    "PolicyDocument": ("#8c510a", "square"), "DocumentType": ("#bf812d", "dot"),
+    "Programme": ("#762a83", "hexagon"), "Campaign": ("#9970ab", "hexagon"),
+    "Project": ("#c2a5cf", "hexagon"), "Strategy": ("#542788", "hexagon"),
+    "Goal": ("#d6604d", "star"), "Milestone": ("#d73027", "diamond"),
+    "Recognition": ("#fee08b", "star"), "Designation": ("#fdae61", "dot"),
+    "Indicator": ("#35978f", "triangle"), "Observation": ("#80cdc1", "triangle"),
+    "Unit": ("#bababa", "dot"), "Qualifier": ("#d9d9d9", "dot"),
+    "Event": ("#a6611a", "dot"), "PressConference": ("#a6611a", "dot"),
+    "PlenarySession": ("#dfc27d", "dot"), "Meeting": ("#dfc27d", "dot"),
+    "Quotation": ("#878787", "diamond"), "Theme": ("#e7298a", "hexagon"),
+    "SourceDocument": ("#4d4d4d", "square"), "Statement": ("#999999", "dot"),
+}
+FALLBACK_COLOURS = ["#7570b3", "#1b9e77", "#d95f02", "#e6ab02", "#66a61e", "#a6761d",
+                    "#666666", "#e7298a"]
+
+# Labels for the standard (non-dp:) predicates the ontology graph does not label.
+STD_LABELS: dict[str, tuple[str, str]] = {
+    "containedInPlace": ("位于", "contained in"), "spatial": ("地域", "spatial coverage"),
+    "temporal": ("时期", "period"), "unitMeasure": ("单位", "unit"),
+    "refArea": ("地区", "area"), "refPeriod": ("统计时期", "reference period"),
+    "obsValue": ("数值", "value"), "member": ("成员", "member"),
+    "organization": ("机构", "organisation"), "role": ("职务", "role"),
+    "subOrganizationOf": ("上级机构", "part of organisation"), "unitOf": ("隶属于", "unit of"),
+    "wasDerivedFrom": ("来源", "derived from"), "spokenByCharacter": ("发言人", "spoken by"),
+    "startDate": ("日期", "date"), "attendee": ("参加者", "attendee"),
+    "location": ("地点", "location"), "organizer": ("主办", "organiser"),
+    "passed_by": ("发布机关", "passed by"), "type_document": ("文件类型", "document type"),
+    "based_on": ("依据", "based on"), "date_document": ("成文日期", "document date"),
+    "title": ("标题", "title"), "issued": ("发布日期", "issued"),
+    "publisher": ("发布者", "publisher"), "description": ("描述", "description"),
+    "exactMatch": ("对应", "exact match"), "inScheme": ("所属方案", "in scheme"),
+    "notation": ("代码", "notation"), "note": ("备注", "note"),
+    "definition": ("定义", "definition"), "comment": ("说明", "comment"),
+    "hasBeginning": ("开始", "begins"), "hasEnd": ("结束", "ends"),
+    "inXSDDate": ("日期", "date"), "member_of": ("成员", "member of"),
+    "theme": ("领域", "theme"), "Concept": ("概念", "concept"), "Thing": ("其他", "other"),
+}
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SEARCH_STRIP = re.compile(r"[\s'’\-_·.]+")
+
+
+# ------------------------------------------------------------------ small helpers
+
+
+def local_name(key: str) -> str:
+    """'dp:deadline', 'sdmx-measure:obsValue' or a full IRI -> 'deadline' / 'obsValue'."""
+    return re.split(r"[:#/]", str(key).rstrip("/#"))[-1]
+
+
+def fmt_value(v: Any) -> str:
+    """A property value as a person reads it (dates ISO, decimals without noise)."""
+    try:
+        from rdflib import Literal
+    except ImportError:  # pragma: no cover
+        Literal = ()  # type: ignore[assignment]
+    if isinstance(v, Literal):
+        v = v.toPython() if v.datatype else str(v)
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        s = format(v.normalize(), "f")
+        return s
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def search_key(text: str) -> str:
+    """Normalised form the page matches queries against (lower case, no spaces/hyphens)."""
+    return _SEARCH_STRIP.sub("", text.lower())
+
+
+def wrap_label(text: str, *, width: int | None = None, max_lines: int = 3) -> str:
+    """Break a canvas label into short lines (vis-network only wraps at spaces)."""
+    text = " ".join(str(text).split())
+    if not text:
+        return ""
+    cjk = bool(_CJK.search(text))
+    width = width or (12 if cjk else 22)
+    lines: list[str] = []
+    if cjk:
+        rest = text
+        while rest and len(lines) < max_lines:
+            lines.append(rest[:width])
+            rest = rest[width:]
+        truncated = bool(rest)
+    else:
+        cur = ""
+        words = text.split(" ")
+        i = 0
+        while i < len(words) and len(lines) < max_lines:
+            w = words[i]
+            if not cur:
+                cur = w[:width * 2]
+                i += 1
+            elif len(cur) + 1 + len(w) <= width:
+                cur += " " + w
+                i += 1
+            else:
+                lines.append(cur)
+                cur = ""
+        if cur and len(lines) < max_lines:
+            lines.append(cur)
+        truncated = i < len(words)
+    if truncated:
+        lines[-1] = lines[-1].rstrip()[:-1] + "…"
+    return "\n".join(lines)
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' can end or
+    reopen the element, and U+2028/2029 cannot break older JS parsers."""
+    s = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=fmt_value)
+    return (s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def class_style(cls: str) -> tuple[str, str]:
+    if cls in CLASS_STYLE:
+        return CLASS_STYLE[cls]
+    return FALLBACK_COLOURS[sum(map(ord, cls)) % len(FALLBACK_COLOURS)], "dot"
+
+
+def _first(values: Any) -> str:
+    if isinstance(values, list | tuple):
+        return fmt_value(values[0]) if values else ""
+    return "" if values is None else fmt_value(values)
+
+
+def _props_by_local(props: dict) -> dict[str, Any]:
+    return {local_name(k): v for k, v in (props or {}).items()}
+
+
+def nary_detail(cls: str, props: dict) -> str:
+    """Second canvas line for n-ary nodes: '3月底前 · 2021-03-31', '突破 3万亿元 (十三五)'."""
+    p = _props_by_local(props)
+    if cls == "Milestone":
+        parts = [_first(p.get("deadlineText")), _first(p.get("deadline"))]
+    elif cls == "Observation":
+        value = _first(p.get("valueText")) or _first(p.get("obsValue"))
+        parts = [_first(p.get("qualifierText")), value, _first(p.get("periodText"))]
+    elif cls in ("Event", "PressConference", "PlenarySession", "Meeting"):
+        parts = [_first(p.get("dateText")), _first(p.get("startDate"))]
+    elif cls == "PolicyDocument":
+        parts = [_first(p.get("date_document")) or _first(p.get("adoptedAt"))]
+    else:
+        return ""
+    seen: list[str] = []
+    for x in parts:
+        if x and x not in seen:
+            seen.append(x)
+    return " · ".join(seen)
+
+
+# ------------------------------------------------------------------ labels from the dataset
+
+
+def term_labels(ds) -> dict[str, tuple[str, str]]:
+    """Local name -> (zh, en) label for every ontology term, falling back to STD_LABELS."""
+    labels = {k: v for k, v in STD_LABELS.items()}
+    if ds is None:
+        return labels
+    try:
+        res = ds.query("SELECT ?t ?l WHERE { GRAPH <https://w3id.org/digiprov/def/> "
+                       "{ ?t rdfs:label|skos:prefLabel ?l } }")
+    except Exception:  # a dataset without the ontology graph still renders
+        return labels
+    found: dict[str, dict[str, str]] = {}
+    for t, lab in res.rows:
+        lang = getattr(lab, "language", None) or "en"
+        found.setdefault(local_name(str(t)), {}).setdefault(lang, str(lab))
+    for name, by_lang in found.items():
+        zh = by_lang.get("zh") or labels.get(name, ("", ""))[0] or by_lang.get("en", name)
+        en = by_lang.get("en") or labels.get(name, ("", ""))[1] or name
+        labels[name] = (zh, en)
+    return labels
+
+
+def _pinyin_keys_fn():
+    try:
+        from .lookup import pinyin_keys
+
+        return pinyin_keys
+    except ImportError:  # lookup.py not present yet: plain pypinyin, same idea
+        from pypinyin import lazy_pinyin
+
+        def pinyin_keys(text: str) -> list[str]:
+            syl = [s for s in lazy_pinyin(text) if s.strip()]
+            return ["".join(syl), "".join(s[0] for s in syl if s)] if syl else []
+
+        return pinyin_keys
+
+
+# ------------------------------------------------------------------ selecting the subgraph
+
+
+def select_subgraph(G, ds=None, *, focus: str | None = None, depth: int = 1,
+                    classes: Sequence[str] = (), themes: Sequence[str] = ()):
+    """Apply --focus/--depth, --class and --theme; returns (subgraph, focus IRI or None)."""
+    import networkx as nx
+
+    focus_iri = None
+    if focus:
+        focus_iri = _resolve(ds, G, focus)
+        if focus_iri not in G:
+            raise EntityNotFound(f"'{focus}' is {focus_iri}, which is not an entity in the view")
+        if depth < 0:
+            raise InputError(f"--depth must be 0 or more, not {depth}")
+        G = nx.ego_graph(G, focus_iri, radius=depth, undirected=True)
+    if classes:
+        known = Counter(d.get("cls", "") for _, d in G.nodes(data=True))
+        wanted = set()
+        by_lower = {c.lower(): c for c in known}
+        for c in classes:
+            name = by_lower.get(local_name(c).lower())
+            if name is None:
+                raise InputError(f"--class {c}: no node of that class in the view (classes: "
+                                 f"{', '.join(sorted(k for k in known if k))})")
+            wanted.add(name)
+        keep = [n for n, d in G.nodes(data=True) if d.get("cls") in wanted or n == focus_iri]
+        G = G.subgraph(keep)
+    if themes:
+        wanted_t = set()
+        for t in themes:
+            iri = _resolve(ds, G, t)
+            if not any(iri in (d.get("themes") or ()) for _, d in G.nodes(data=True)) \
+                    and G.nodes.get(iri, {}).get("cls") != "Theme":
+                raise InputError(f"--theme {t}: {iri} is not the theme of any node in the selection")
+            wanted_t.add(iri)
+        keep = [n for n, d in G.nodes(data=True)
+                if n in wanted_t or n == focus_iri or wanted_t & set(d.get("themes") or ())]
+        G = G.subgraph(keep)
+    return G, focus_iri
+
+
+def _resolve(ds, G, text: str) -> str:
+    from .lookup import resolve
+
+    return str(resolve(ds if ds is not None else G, text))
+
+
+def reduce_graph(G, max_nodes: int, keep: Iterable[str] = ()):
+    """Keep the ``max_nodes`` most connected nodes (and ``keep``); returns (graph, message)."""
+    n = G.number_of_nodes()
+    if not max_nodes or n <= max_nodes:
+        return G, None
+    keep = [k for k in keep if k in G]
+    deg = sorted(G.degree, key=lambda nd: (-nd[1], str(nd[0])))
+    chosen = set(keep)
+    for node, _d in deg:
+        if len(chosen) >= max_nodes:
+            break
+        chosen.add(node)
+    msg = (f"showing the {len(chosen)} most connected of {n} nodes; narrow the view with "
+           f"--focus/--class/--theme or raise --max-nodes")
+    return G.subgraph(chosen), msg
+
+
+# ------------------------------------------------------------------ layout for large graphs
+
+
+def radial_layout(G, spacing: float = 60.0) -> dict[Any, tuple[float, float]]:
+    """Linear-time layout: each connected component is drawn as BFS rings around its best
+    connected node, children placed near their parent's angle; components are packed in
+    rows. Used above PHYSICS_MAX_NODES, where force layouts are too slow here (networkx's
+    spring_layout needs numpy/scipy and is quadratic without scipy)."""
+    import networkx as nx
+
+    U = G.to_undirected(as_view=True) if G.is_directed() else G
+    comps = sorted(nx.connected_components(U), key=len, reverse=True)
+    pos: dict[Any, tuple[float, float]] = {}
+    placed: list[tuple[dict, float]] = []
+    for comp in comps:
+        root = max(comp, key=lambda v: (U.degree(v), str(v)))
+        angle = {root: 0.0}
+        local = {root: (0.0, 0.0)}
+        radius = 0.0
+        prev = [root]
+        seen = {root}
+        ring = 0
+        while prev:
+            ring += 1
+            nxt: list[tuple[float, Any]] = []
+            for parent in prev:
+                for child in U.neighbors(parent):
+                    if child not in seen:
+                        seen.add(child)
+                        nxt.append((angle[parent], child))
+            if not nxt:
+                break
+            nxt.sort(key=lambda ac: ac[0])
+            radius = max(radius + spacing * 1.5, len(nxt) * spacing / (2 * math.pi))
+            step = 2 * math.pi / len(nxt)
+            for i, (_a, child) in enumerate(nxt):
+                a = i * step + (ring % 2) * step / 2
+                angle[child] = a
+                local[child] = (radius * math.cos(a), radius * math.sin(a))
+            prev = [c for _a, c in nxt]
+        placed.append((local, radius + spacing))
+    # pack components on rows of roughly square total width
+    total = sum((2 * r) ** 2 for _l, r in placed) or 1.0
+    row_width = math.sqrt(total) * 1.2
+    x = y = row_h = 0.0
+    for local, r in placed:
+        if x > 0 and x + 2 * r > row_width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        for node, (lx, ly) in local.items():
+            pos[node] = (round(x + r + lx, 1), round(y + r + ly, 1))
+        x += 2 * r
+        row_h = max(row_h, 2 * r)
+    return pos
+
+
+# ------------------------------------------------------------------ page data
+
+
+def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: str = "zh",
+                 title: str = "digiprov", focus: str | None = None,
+                 message: str | None = None, physics: bool | None = None,
+                 total_nodes: int | None = None) -> tuple[dict, list[dict], list[dict]]:
+    """The JSON the page script reads, plus the vis-network node and edge dicts."""
+    labels = labels or dict(STD_LABELS)
+    pinyin_keys = _pinyin_keys_fn()
+    nodes = list(G.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    n_nodes = len(nodes)
+    if physics is None:
+        physics = n_nodes <= PHYSICS_MAX_NODES
+    pos = {} if physics else radial_layout(G)
+    degree = dict(G.degree)
+    max_deg = max(degree.values(), default=1) or 1
+
+    sources: list[list] = []
+    source_index: dict[tuple, int] = {}
+
+    def src_ids(items: Any) -> list[int]:
+        out = []
+        for s in items or ():
+            if not isinstance(s, dict):
+                s = {"statement": str(s)}
+            key = (s.get("statement"), s.get("source"), s.get("paragraph"), s.get("start"),
+                   s.get("end"))
+            if key not in source_index:
+                source_index[key] = len(sources)
+                sources.append([s.get("title") or "", s.get("paragraph"), s.get("start"),
+                                s.get("end"), s.get("statement") or "", s.get("source") or ""])
+            out.append(source_index[key])
+        return out
+
+    class_count: Counter[str] = Counter()
+    theme_set: dict[str, None] = {}
+    info: list[dict] = []
+    vis_nodes: list[dict] = []
+    for i, n in enumerate(nodes):
+        d = G.nodes[n]
+        cls = d.get("cls") or "Thing"
+        class_count[cls] += 1
+        zh = str(d.get("label_zh") or d.get("label") or "")
+        en = str(d.get("label_en") or "")
+        props = d.get("props") or {}
+        detail = nary_detail(cls, props)
+        aliases = [str(a) for a in d.get("aliases") or ()]
+        themes = [str(t) for t in d.get("themes") or ()]
+        for t in themes:
+            theme_set.setdefault(t, None)
+        keys = {search_key(x) for x in [zh, en, *aliases] if x}
+        for text in [zh, *aliases]:
+            if text and _CJK.search(text):
+                keys.update(search_key(k) for k in pinyin_keys(text) if k)
+        keys.discard("")
+        plist = []
+        for k, vals in props.items():
+            ln = local_name(k).split(".")[0]  # 'dcterms:temporal.start' -> 'temporal'
+            if ln in LABEL_PREDICATES:
+                continue
+            vals = vals if isinstance(vals, list | tuple) else [vals]
+            pz, pe = labels.get(ln, (ln, ln))
+            plist.append([k, pz, pe, [fmt_value(v) for v in vals]])
+        info.append({
+            "iri": str(n), "cls": cls, "zh": zh or en or str(n), "en": en or zh or str(n),
+            "al": aliases, "th": themes, "dt": detail, "p": plist,
+            "s": src_ids(d.get("sources")), "k": sorted(keys), "deg": degree.get(n, 0),
+        })
+        colour, shape = class_style(cls)
+        # vis scales size and label font between the min/max in vis_options by "value"
+        value = round(1 + 99 * math.sqrt(degree.get(n, 0) / max_deg), 1)
+        node = {"id": i, "shape": shape, "color": colour, "value": value,
+                "label": _canvas_label(zh or en or local_name(str(n)), detail, "zh"),
+                "le": _canvas_label(en or zh or local_name(str(n)), detail, "en")}
+        if n in pos:
+            node["x"], node["y"] = pos[n]
+        vis_nodes.append(node)
+
+    vis_edges: list[dict] = []
+    edge_info: list[list] = []
+    for u, v, key, d in G.edges(keys=True, data=True):
+        pred = str(d.get("predicate") or key)
+        ln = local_name(pred)
+        ez = str(d.get("label_zh") or labels.get(ln, (ln, ln))[0])
+        ee = str(d.get("label_en") or labels.get(ln, (ln, ln))[1])
+        vis_edges.append({"id": len(vis_edges), "from": index[u], "to": index[v]})
+        edge_info.append([str(key), ez, ee, src_ids(d.get("sources"))])
+
+    theme_list = []
+    for t in theme_set:
+        td = G.nodes.get(t, {})
+        theme_list.append([t, str(td.get("label_zh") or local_name(t)),
+                           str(td.get("label_en") or td.get("label_zh") or local_name(t))])
+    theme_list.sort(key=lambda x: x[2])
+    class_list = []
+    for cls, cnt in sorted(class_count.items(), key=lambda kv: (-kv[1], kv[0])):
+        colour, shape = class_style(cls)
+        cz, ce = labels.get(cls, (cls, cls))
+        class_list.append([cls, cz, ce, colour, shape, cnt])
+
+    payload = {
+        "title": title, "lang": lang if lang in ("zh", "en") else "zh",
+        "physics": physics, "edgeLabels": len(vis_edges) <= EDGE_LABEL_MAX,
+        "message": message, "focus": index.get(focus) if focus else None,
+        "total": total_nodes if total_nodes is not None else n_nodes,
+        "classes": class_list, "themes": theme_list, "nodes": info, "edges": edge_info,
+        "sources": sources,
+    }
+    return payload, vis_nodes, vis_edges
+
+
+def _canvas_label(label: str, detail: str, lang: str) -> str:
+    # an observation's label usually states its value already; add only what it lacks
+    extra = [p for p in detail.split(" · ") if p and p not in label]
+    text = wrap_label(label, max_lines=2 if extra else 3)
+    return text + ("\n" + " · ".join(extra) if extra else "")
+
+
+# ------------------------------------------------------------------ pyvis + template
+
+
+def vis_options(*, physics: bool, edge_labels: bool) -> dict:
+    # Labels scale with node importance and are not drawn below ~7 px, so a zoomed-out view
+    # shows the hubs' names instead of a blur; zooming in reveals the rest and edge labels.
+    return {
+        "autoResize": True,
+        "nodes": {"font": {"size": 14, "face": "sans-serif", "strokeWidth": 3,
+                           "strokeColor": "#ffffff"},
+                  "borderWidth": 1,
+                  "scaling": {"min": 8, "max": 36,
+                              "label": {"enabled": True, "min": 14, "max": 30,
+                                        "drawThreshold": 5, "maxVisible": 40}}},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                  "color": {"color": "#b8b8b8", "highlight": "#333333", "hover": "#666666"},
+                  "font": {"size": 11, "color": "#555555", "strokeWidth": 3,
+                           "align": "middle"} if edge_labels else {"size": 0},
+                  "scaling": {"label": {"enabled": True, "drawThreshold": 8}},
+                  "smooth": {"enabled": physics, "type": "continuous"}, "width": 1,
+                  "selectionWidth": 2},
+        "interaction": {"hover": True, "tooltipDelay": 10 ** 9, "hideEdgesOnDrag": not physics,
+                        "navigationButtons": False, "keyboard": False},
+        "physics": {"enabled": physics, "solver": "barnesHut",
+                    "barnesHut": {"gravitationalConstant": -9000, "centralGravity": 0.15,
+                                  "springLength": 150, "springConstant": 0.03,
+                                  "damping": 0.2, "avoidOverlap": 0.6},
+                    "stabilization": {"enabled": physics, "iterations": 400,
+                                      "updateInterval": 50, "fit": True}},
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+    }
+
+
+def _network(vis_nodes: list[dict], vis_edges: list[dict], options: dict):
+    """A pyvis Network holding the lists, filled directly: add_node scans the node list on
+    every call (quadratic; 20k nodes took 12-47 s) while appending takes a fraction of a
+    second."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, cdn_resources="in_line")
+    net.nodes = vis_nodes
+    net.edges = vis_edges
+    net.node_ids = [n["id"] for n in vis_nodes]
+    net.node_map = {n["id"]: n for n in vis_nodes}
+    net.options = options
+    return net
+
+
+def vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS as shipped inside the pyvis package."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "lib" / VIS_VERSION
+    try:
+        js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+        css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    except OSError as e:  # pragma: no cover - a broken pyvis install
+        raise InputError(f"cannot read vis-network from the pyvis package ({lib}): {e}") from None
+    if "</script" in js.lower() or "</style" in css.lower():  # pragma: no cover
+        raise InputError("the bundled vis-network cannot be inlined safely")
+    return js, css
+
+
+def render_html(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: str = "zh",
+                title: str = "digiprov", focus: str | None = None,
+                message: str | None = None, physics: bool | None = None,
+                total_nodes: int | None = None) -> str:
+    """The whole page for a projection graph, as one string."""
+    payload, vis_nodes, vis_edges = view_payload(
+        G, labels=labels, lang=lang, title=title, focus=focus, message=message,
+        physics=physics, total_nodes=total_nodes)
+    net = _network(vis_nodes, vis_edges,
+                   vis_options(physics=payload["physics"], edge_labels=payload["edgeLabels"]))
+    nodes, edges, _heading, _h, _w, options = net.get_network_data()
+    js, css = vis_assets()
+    parts = {
+        "TITLE": html.escape(title),
+        "LANG": "zh-CN" if payload["lang"] == "zh" else "en",
+        "VIS_CSS": css,
+        "VIS_JS": js,
+        "DATA": script_json(payload),
+        "VIS_NODES": script_json(nodes),
+        "VIS_EDGES": script_json(edges),
+        "VIS_OPTIONS": script_json(json.loads(options)),
+    }
+    template = TEMPLATE.read_text(encoding="utf-8")
+    # one pass, so text substituted in is never scanned for further placeholders
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], template)
+
+
+def write_view(ds, dest: str | Path | None, *, focus: str | None = None, depth: int = 1,
+               classes: Sequence[str] = (), themes: Sequence[str] = (), lang: str = "zh",
+               max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None,
+               physics: bool | None = None) -> str:
+    """Project ``ds``, select, render and write the page atomically; returns a summary line."""
+    from .project import project
+
+    if lang not in ("zh", "en"):
+        raise InputError(f"--lang must be zh or en, not {lang!r}")
+    if max_nodes < 0:
+        raise InputError(f"--max-nodes must be 0 (no limit) or more, not {max_nodes}")
+    G = project(ds, nary="keep", lang=lang)
+    G, focus_iri = select_subgraph(G, ds, focus=focus, depth=depth, classes=classes,
+                                   themes=themes)
+    selected = G.number_of_nodes()
+    G, message = reduce_graph(G, max_nodes, keep=[focus_iri] if focus_iri else [])
+    if G.number_of_nodes() == 0:
+        raise InputError("nothing to show: the selection (--focus/--class/--theme) is empty")
+    page = render_html(G, labels=term_labels(ds), lang=lang, title=title or "digiprov",
+                       focus=focus_iri, message=message, physics=physics,
+                       total_nodes=selected)
+    with atomic_file(dest, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    mode = "physics" if (physics if physics is not None
+                         else G.number_of_nodes() <= PHYSICS_MAX_NODES) else "precomputed layout"
+    summary = (f"wrote {G.number_of_nodes()} nodes, {G.number_of_edges()} edges ({mode}) "
+               f"to {dest or 'stdout'}")
+    return summary + (f"; {message}" if message else "")
+
+
+def export_html(ds, dest: Path | None, **options) -> str:
+    """``digiprov export -f html``: the whole graph as the interactive page."""
+    return write_view(ds, dest, **options)
+
+
+__all__ = ["write_view", "render_html", "view_payload", "select_subgraph", "reduce_graph",
+           "radial_layout", "script_json", "wrap_label", "nary_detail", "PHYSICS_MAX_NODES",
+           "DEFAULT_MAX_NODES"]
