@@ -128,3 +128,10 @@ def test_end_to_end_as_a_subprocess(tmp_path):
     res = subprocess.run([*exe, "--out", str(tmp_path / "none"), "stats"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and res.stderr.count("\n") == 1
+
+
+def test_export_registry_knows_every_rdf_format():
+    from digiprov.export import RDF_FORMAT_NAMES
+    from digiprov.store import RDF_FORMATS
+
+    assert {k: v[2] for k, v in RDF_FORMATS.items()} == RDF_FORMAT_NAMES

@@ -30,7 +30,8 @@ Quad = tuple[Node, Node, Node, Node]
 
 # Section -> IRI path segment. Stable: changing one renames every entity of the section.
 SEGMENT = {
-    "sources": "source", "themes": "theme", "concepts": "concept", "periods": "period",
+    "sources": "source", "themes": "theme", "schemes": "scheme", "concepts": "concept",
+    "periods": "period",
     "places": "place", "organizations": "org", "roles": "role", "people": "person",
     "memberships": "membership", "platforms": "platform", "documents": "document",
     "programmes": "programme", "goals": "goal", "milestones": "milestone",
@@ -143,6 +144,8 @@ class _Builder:
         yield from self.scheme_quads()
 
     def type_of(self, rec: Record) -> URIRef:
+        if rec.section == "schemes":
+            return SKOS.ConceptScheme
         if rec.section == "concepts" and rec.cls is None:
             return SKOS.Concept
         return DP[rec.cls] if rec.cls else SKOS.Concept
@@ -208,9 +211,14 @@ class _Builder:
     def describe_themes(self, rec: Record, f: dict) -> Iterator[tuple[Node, Node]]:
         yield SKOS.inScheme, self.m.scheme("themes")
 
+    def describe_schemes(self, rec: Record, f: dict) -> Iterator[tuple[Node, Node]]:
+        return iter(())
+
     def describe_concepts(self, rec: Record, f: dict) -> Iterator[tuple[Node, Node]]:
-        scheme = f.get("scheme") or CONCEPT_SCHEME[f["type"]]
-        yield SKOS.inScheme, self.m.scheme(scheme)
+        if "scheme" in f:
+            yield SKOS.inScheme, self.ref(f["scheme"])
+        else:
+            yield SKOS.inScheme, self.m.scheme(CONCEPT_SCHEME[f["type"]])
         if "symbol" in f:
             yield SKOS.notation, Literal(f["symbol"])
 
@@ -392,10 +400,11 @@ class _Builder:
             yield i, TIME.inXSDDate, Literal(day, datatype=XSD.date), self.m.curated_graph
 
     def scheme_quads(self) -> Iterator[Quad]:
+        # Built-in schemes; schemes declared in the seeds describe themselves.
         used = {"themes", "indicators"} | {
-            r.get("scheme") or CONCEPT_SCHEME.get(r.get("type"), "")
-            for r in self.seeds.section("concepts")}
-        for name in sorted(n for n in used if n):
+            CONCEPT_SCHEME[r.get("type")] for r in self.seeds.section("concepts")
+            if "scheme" not in r.fields}
+        for name in sorted(used):
             s = self.m.scheme(name)
             zh, en = SCHEMES.get(name, (name, name))
             g = self.m.curated_graph

@@ -11,9 +11,13 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .atomic import atomic_file
 from .errors import InputError
-from .store import RDF_FORMATS, DigiDataset
+
+if TYPE_CHECKING:  # the store pulls in rdflib; the registry must stay light for CLI start-up
+    from .store import DigiDataset
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,12 @@ def write_rdf(ds: DigiDataset, dest: Path | None, *, fmt: str) -> str:
     return f"wrote {fmt} ({len(ds)} quads) to {dest or 'stdout'}"
 
 
-for _name, (_ox, _rl, _q, _suffix) in RDF_FORMATS.items():
+# Keep in step with store.RDF_FORMATS (a test checks they agree).
+RDF_FORMAT_NAMES = {"trig": True, "nquads": True, "jsonld": True, "turtle": False, "nt": False,
+                    "rdfxml": False}
+for _name, _quads in RDF_FORMAT_NAMES.items():
     register_format(_name, f"digiprov.export:write_rdf:{_name}", "file",
-                    f"RDF {'dataset (named graphs kept)' if _q else 'union graph'}")
+                    f"RDF {'dataset (named graphs kept)' if _quads else 'union graph'}")
 
 
 def export(ds: DigiDataset, fmt: str, dest: str | Path | None, **options) -> str:

@@ -51,10 +51,15 @@ SECTIONS: dict[str, dict[str, Any]] = {
         "fields": {},
         "required": ["zh"],
     },
+    "schemes": {
+        "types": {None: None},
+        "fields": {},
+        "required": ["zh"],
+    },
     "concepts": {
         "types": {"document-type": "DocumentType", "unit": "Unit", "qualifier": "Qualifier",
-                  "designation": "Designation", "focus-area": None},
-        "fields": {"scheme": "text", "symbol": "text"},
+                  "designation": "Designation", "concept": None},
+        "fields": {"scheme": "ref:schemes", "symbol": "text"},
         "required": ["zh", "type"],
     },
     "periods": {
@@ -549,9 +554,9 @@ def _resolve(records: dict[str, Record]) -> dict[str, Period]:
             if src is None or src.section != "sources":
                 raise SeedError(f"evidence refers to unknown source document '{ev.doc}'",
                                 rec.file, ev.line or rec.line, rec.key)
-        if rec.section == "concepts" and rec.fields.get("type") == "focus-area" \
+        if rec.section == "concepts" and rec.fields.get("type") == "concept" \
                 and "scheme" not in rec.fields:
-            raise SeedError("a focus-area concept needs a 'scheme'", rec.file, rec.line, rec.key)
+            raise SeedError("a plain concept needs a 'scheme'", rec.file, rec.line, rec.key)
     return periods
 
 
