@@ -248,8 +248,16 @@ def run_query(ds: DigiDataset, text: str, params: dict[str, str] | None = None, 
               named_graphs: list[URIRef] | None = None) -> QueryResult:
     """Run ``text`` on ``ds`` with ``params`` (text values) bound as RDF terms."""
     bindings = bind_terms(text, params)
-    return ds.query(text, bindings=bindings or None, union=union,
-                    default_graphs=default_graphs, named_graphs=named_graphs)
+    try:
+        return ds.query(text, bindings=bindings or None, union=union,
+                        default_graphs=default_graphs, named_graphs=named_graphs)
+    except QueryError as e:
+        m = re.search(r"variable \?(\w+) in its SELECT projection", str(e))
+        if bindings and m:
+            # Oxigraph binds by substitution (SEP-0007), which keeps the variable in the result.
+            raise InputError(f"--param {m[1]}: ?{m[1]} must be in the SELECT clause to be "
+                             f"bound (add it there, or use SELECT *)") from None
+        raise
 
 
 # A tiny SPARQL lexer: enough to skip strings, IRIs and comments when looking for tokens.
