@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Literal
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .atomic import atomic_dir, atomic_file
 from .errors import InputError, RemoteError
@@ -39,6 +40,7 @@ END_CONSTRAINTS = "// ==== END CONSTRAINTS ===="
 # text, so labels full of ';' and ',' survive. Passed as --array-delimiter=U+001F.
 ARRAY_DELIMITER = "\x1f"
 DEFAULT_BATCH = 1000
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 NODE_RESERVED = {"uri", "statements", "sources"}
 REL_PROPS = ("statements", "sources", "paragraphs", "starts", "ends", "graphs")
 
@@ -238,7 +240,7 @@ def _records(ds, include_ontology: bool) -> Iterator[tuple]:
     """Sort records (subject, predicate, kind, value, datatype, lang, graph) for every quad,
     plus a bare (object,) record per IRI object so object-only resources become nodes."""
     for s, p, o, g in ds.quads():
-        gs = "" if g is None or not isinstance(g, (URIRef, BNode)) else str(g)
+        gs = "" if g is None or g == DATASET_DEFAULT_GRAPH_ID else str(g)
         if gs == _ONTOLOGY_GRAPH and not include_ontology:
             continue
         ss, ps = _term(s), str(p)
@@ -732,6 +734,10 @@ def open_driver(uri: str, user: str, password: str, database: str | None = None,
     import neo4j
     from neo4j import exceptions as nx
 
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in BOLT_SCHEMES:
+        raise InputError(f"bad Neo4j URI {uri!r}: use one of "
+                         f"{', '.join(s + '://' for s in BOLT_SCHEMES)}HOST:PORT")
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
                                             connection_timeout=timeout,
