@@ -30,6 +30,7 @@ from rdflib import URIRef
 from .errors import DigiprovError, InputError, QueryError, StoreError
 from .store import DigiDataset, QueryResult
 
+DRAIN_LIMIT = 64 << 20  # larger refused bodies are not read: the connection is dropped
 SD_NS = "http://www.w3.org/ns/sparql-service-description#"
 SELECT_TYPES = [  # offered media types, server preference first
     ("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
@@ -46,7 +47,7 @@ FORMAT_ALIASES = {
     "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
     "turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
     "jsonld": "jsonld", "json-ld": "jsonld", "trig": "trig", "rdfxml": "rdfxml",
-    "rdf": "rdfxml",
+    "rdf": "rdfxml", "rdf+xml": "rdfxml",
 }
 
 
@@ -444,8 +445,15 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise HttpError(400, "bad Content-Length") from None
         if length > self.app.opts.max_request_bytes:
-            # Do not read a body we refuse; drop the connection instead.
             self.close_connection = True
+            if length <= DRAIN_LIMIT:
+                # Read what the client is sending so it sees the 413 instead of a reset.
+                left = length
+                while left > 0:
+                    chunk = self.rfile.read(min(left, 1 << 16))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
             raise HttpError(413, f"request body of {length} bytes exceeds the limit of "
                             f"{self.app.opts.max_request_bytes} bytes")
         return self.rfile.read(length) if length > 0 else b""
