@@ -1,0 +1,629 @@
+"""Patterns over one normalized paragraph -> mentions (entities) and facts, with offsets.
+
+Every function gets the paragraph's normalized text (same length as the original, see
+``textio.normalize``) and returns spans relative to it; :class:`Extractor` adds the file offset.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from calendar import monthrange
+from dataclasses import dataclass, field
+
+from . import lexicon as L
+from .segment import cut
+
+CJK = r"\u3400-\u9fff"
+PUNCT = set("，。；：、,.;:!?！？()（）《》<>“”\"'‘’[]【】…|/\n\t ")
+HARD_STOP = {
+    "组织开展", "深入推进", "加快推进", "全面推进", "持续推进", "持续开展", "深入实施", "依托",
+    "实施", "开展", "推进", "推动", "推行", "深化", "加快", "加强", "启动", "邀请", "通过",
+    "支持", "引导", "发挥", "承办", "运用", "利用", "借助", "基于", "面向", "围绕", "聚焦", "为",
+    "在", "的", "对", "将", "把", "由", "向", "从", "是", "等", "至", "了", "并", "也", "还",
+    "已", "已经", "正", "正在", "共", "积极", "主动", "率先", "入选", "印发", "出台", "发布",
+    "制定", "编制", "贯彻", "落实", "根据", "按照", "抓好", "做好", "持续", "争取", "力争", "探索",
+    "组织", "举办", "指导", "配套", "以", "于", "即", "其中", "包括", "作为", "成为", "进一步",
+    "如", "例如", "同时", "其", "使", "让", "给", "被", "各", "本", "该", "这", "我们", "目前",
+    "实现", "提供", "开设", "参加", "召开", "上", "下", "中", "内", "外", "后", "前", "及时",
+    "纳入", "接入", "融入", "进入", "入选", "纷纷", "不仅", "此外", "如此", "而", "又",
+    "大力", "全力", "着力", "深入", "不断", "逐步", "统筹", "鼓励", "促进", "加大", "有效", "共同",
+}
+SOFT_STOP = {"和", "与", "及", "以及"}
+LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上线", "升级", "培育", "成立", "组建",
+              "提升", "优化", "强化", "做强", "创建", "完成", "推广", "迭代", "深化", "实施", "开展",
+              "创新", "加快", "新建", "启用", "设立", "建立", "健全", "基本完成", "全面建设", "发展")
+SCOPE_PREFIX = ("全省", "全市", "全国", "各级", "各类", "一批", "统一的", "统一")
+ANCHOR_RE = re.compile(r"^(?:中共|中国|国家|国务院|省|市|县|区)")
+
+
+@dataclass
+class Span:
+    kind: str
+    text: str
+    start: int
+    end: int
+    conf: float
+    attrs: dict = field(default_factory=dict)
+
+
+def clause_bounds(text: str, pos: int) -> int:
+    """Start of the clause holding ``pos`` (after the last punctuation before it)."""
+    i = pos
+    while i > 0 and text[i - 1] not in PUNCT:
+        i -= 1
+    return i
+
+
+def _tokens_before(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(w, s + start, e + start) for w, s, e in cut(text[start:end])]
+
+
+def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: int = 22) -> int:
+    """Leftmost start of a name ending at ``stem_end``: walk jieba tokens left to a stop word.
+
+    A soft stop (和/与/及) is crossed only when the longer name then starts with an anchor
+    (省/市/国家/...) or a known place, as in 工业和信息化厅."""
+    cstart = max(clause_bounds(text, stem_end), stem_end - max_len)
+    toks = _tokens_before(text, cstart, stem_end)
+    strict = stem_end
+    extended = None
+    crossed = False
+    i = len(toks) - 1
+    while i >= 0:
+        w, s, _e = toks[i]
+        if w in HARD_STOP or w.isdigit() or re.fullmatch(r"[0-9.%]+|[一二三四五六七八九十]+", w):
+            break
+        if w in SOFT_STOP:
+            crossed = True
+            i -= 1
+            continue
+        if crossed:
+            extended = s
+        else:
+            strict = s
+        i -= 1
+    start = strict
+    if extended is not None and _anchored(text[extended:stem_end]) \
+            and not _anchored(text[strict:stem_end]):
+        start = extended
+    return start
+
+
+def _anchored(name: str) -> bool:
+    return bool(ANCHOR_RE.match(name)) or any(name.startswith(p) for p in L.PROVINCES) \
+        or any(name.startswith(c) for c in L.CITIES)
+
+
+def strip_lead(text: str, start: int, end: int) -> int:
+    changed = True
+    while changed:
+        changed = False
+        for v in LEAD_VERBS + SCOPE_PREFIX:
+            if text.startswith(v, start) and end - start - len(v) >= 3:
+                start += len(v)
+                changed = True
+    return start
+
+
+# ------------------------------------------------------------------ document titles
+
+TITLE_RE = re.compile(r"《([^《》]{2,80})》")
+PERIOD_RE = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[-—–－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
+YEAR_IN_TITLE = re.compile(r"(\d{4})年")
+ISSUE_VERBS = ("印发", "出台", "发布", "制定", "出台了", "印发了", "发布了", "编制出台", "公布")
+
+
+def doc_type(title: str) -> tuple[str, str, str] | None:
+    core = PERIOD_RE.sub("", title).strip()
+    for suffix, key, en in L.DOC_TYPES:
+        if core.endswith(suffix):
+            return suffix, key, en
+    return None
+
+
+def find_titles(text: str) -> list[Span]:
+    out = []
+    for m in TITLE_RE.finditer(text):
+        title = m.group(1).strip()
+        dt = doc_type(title.replace("<", "").replace(">", ""))
+        attrs: dict = {}
+        if dt is None:
+            continue
+        attrs["doctype"] = dt
+        if pm := PERIOD_RE.search(title):
+            a, b = int(pm[1]), int(pm[2])
+            if 1949 < a <= b < 2100:
+                attrs["period"] = f"{a}-{b}"
+                attrs["period_text"] = pm.group(0)
+        elif ym := YEAR_IN_TITLE.search(title):
+            attrs["period"] = ym[1]
+        if "十四个五年" in title or "十四五" in title:
+            attrs.setdefault("period_key", "14th-fyp")
+        inner = re.search(r"<([^<>]+)>", title)
+        if inner:
+            attrs["based_on_title"] = inner.group(1)
+        if m2 := re.match(r"^(中共[^关]{2,12}?(?:委员会|省委|市委)|[^关]{2,16}?(?:人民政府|政府|"
+                          r"办公厅|委员会))关于", title):
+            attrs["issuer_text"] = m2.group(1)
+        # "X印发《...》" / "X出台《...》": the issuer (or the place) named before the verb.
+        before = text[max(0, m.start() - 24):m.start()]
+        for v in ISSUE_VERBS:
+            if before.endswith(v):
+                attrs["issued_by_span"] = (m.start() - len(v))
+                break
+        conf = 0.9 if len(title) >= 6 else 0.6
+        out.append(Span("document", title, m.start() + 1, m.end() - 1, conf, attrs))
+    return out
+
+
+# ------------------------------------------------------------------ organisations
+
+ORG_SUFFIX_RE = re.compile(
+    r"(?:人民政府|政府(?!工作|信息|网站|部门|规章|决策|公报|采购|数据|服务)|办公厅|办公室|"
+    r"(?:新闻|网信|政府|金融|研究|改革|督查|信访|应急)办|"
+    r"(?:组织|宣传|统战)部|委员会|(?<=[省市县])委(?!员)|(?:发展改革|卫生健康|教育|网信|财政)委|"
+    r"(?:管理|服务|监管|[据理务管计安源牧物象事障批侨保])局(?![长面部限势])|"
+    r"(?<![大客餐])厅(?![长局])|研究院|研究所|"
+    r"(?:研究|技术创新|创新|指挥|数据|服务)中心|集团(?!化)|公司|实验室|大学|达摩院|协会|档案馆)")
+ORG_GENERIC = {"省政府", "市政府", "区政府", "县政府", "政府", "各区政府", "本机关",
+               "办公室", "委员会", "公司", "大学", "集团", "协会", "实验室", "研究院", "档案馆",
+               "国家实验室", "政府办公厅", "省委", "市委"}
+STRONG_ORG = ("集团", "公司", "实验室", "大学", "研究院", "研究所", "协会", "达摩院", "研究中心")
+NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心", "贸易中心", "网络中心",
+                "制作中心", "创新中心", "融合发展创新中心", "指挥中心", "云中心", "算力中心")
+
+
+def org_type(name: str) -> str:
+    if re.search(r"(省委|市委|县委|委员会)$", name) and ("中共" in name or name.endswith(
+            ("省委", "市委", "县委"))):
+        return "party-committee"
+    if name.endswith(("办公室", "新闻办", "网信办", "办公厅", "督查办", "信访办", "应急办")):
+        return "office"
+    if name.endswith(("研究院", "研究所", "中心", "实验室", "大学", "达摩院")):
+        return "institute"
+    if name.endswith(("集团", "公司")):
+        return "enterprise"
+    if name.endswith("协会"):
+        return "association"
+    return "agency"
+
+
+def find_orgs(text: str) -> list[Span]:
+    out = []
+    for m in ORG_SUFFIX_RE.finditer(text):
+        end = m.end()
+        start = left_extend(text, m.start()) if m.start() > 0 else 0
+        start = strip_lead(text, start, end)
+        name = text[start:end]
+        if len(name) < 3 and name not in ("省委", "市委"):
+            continue
+        if name in ORG_GENERIC or name.endswith(NOT_ORG_STEM) and "云" in name:
+            continue
+        if any(ch in name for ch in "“”\"") or re.search(r"\d", name):
+            continue
+        if name.endswith(NOT_ORG_STEM) and not _anchored(name):
+            continue
+        if not _anchored(name) and not name.endswith(STRONG_ORG):
+            continue
+        if name.endswith(("政府", "人民政府")) and not _anchored(name):
+            continue
+        conf = 0.85 if _anchored(name) else 0.7
+        out.append(Span("org", name, start, end, conf, {"type": org_type(name)}))
+    # 牵头 / 负责 notes: "（省大数据局、省委网信办牵头）"
+    return out
+
+
+LEAD_NOTE_RE = re.compile(r"[(（]([^()（）]{3,80}?)(牵头|按职责分工负责|负责|具体实施)[^()（）]{0,12}[)）]")
+
+
+def find_lead_notes(text: str) -> list[Span]:
+    out = []
+    for m in LEAD_NOTE_RE.finditer(text):
+        inner_start = m.start(1)
+        parts = []
+        pos = inner_start
+        for part in re.split(r"[、，,]", m.group(1)):
+            s = text.find(part, pos)
+            pos = s + len(part)
+            p = part.strip()
+            if p.startswith(("省", "市", "县", "区", "中共", "国家")) or ORG_SUFFIX_RE.search(p):
+                if not p.endswith("有关部门"):
+                    parts.append((p, s, s + len(part)))
+        if parts:
+            out.append(Span("lead-note", m.group(0), m.start(), m.end(), 0.9,
+                            {"orgs": parts, "lead": m.group(2) == "牵头"}))
+    return out
+
+
+# ------------------------------------------------------------------ places
+
+CITY_RE = re.compile(rf"([{CJK}]{{2,3}})市")
+PROV_RE = re.compile("(" + "|".join(sorted(L.PROVINCES, key=len, reverse=True)) + ")(省|市|自治区)?")
+SHORT_CITY_RE = re.compile("(" + "|".join(sorted(L.CITIES, key=len, reverse=True)) + ")(市)?")
+
+
+def find_places(text: str) -> list[Span]:
+    out = []
+    for m in PROV_RE.finditer(text):
+        short = m.group(1)
+        out.append(Span("place", m.group(0), m.start(), m.end(), 0.95 if m.group(2) else 0.85,
+                        {"type": "province", "short": short}))
+    for m in SHORT_CITY_RE.finditer(text):
+        out.append(Span("place", m.group(0), m.start(), m.end(), 0.9 if m.group(2) else 0.8,
+                        {"type": "city", "short": m.group(1)}))
+    for m in CITY_RE.finditer(text):
+        stem = m.group(1)
+        # Only a whole jieba token "X市"/"X" (tagged as a place name) is a city.
+        for w, s, e in cut(text[max(0, m.start() - 2):m.end()]):
+            pass
+        toks = cut(text[clause_bounds(text, m.start()):m.end()])
+        last = toks[-1][0] if toks else ""
+        prev = toks[-2][0] if len(toks) > 1 else ""
+        from .segment import tags
+
+        tag = tags().get(prev, "") if last == "市" else tags().get(last[:-1], "")
+        cand = prev if last == "市" else last[:-1]
+        if cand and len(cand) >= 2 and tag == "ns" and stem.endswith(cand) \
+                and cand not in L.CITIES and cand not in L.PROVINCES:
+            s = m.end() - 1 - len(cand)
+            out.append(Span("place", cand + "市", s, m.end(), 0.7,
+                            {"type": "city", "short": cand}))
+    return out
+
+
+# ------------------------------------------------------------------ people
+
+ROLE_RE = re.compile("(" + "|".join(sorted(L.ROLES, key=len, reverse=True)) + ")")
+
+
+def find_people(text: str) -> list[Span]:
+    out = []
+    for m in ROLE_RE.finditer(text):
+        rest = text[m.end():m.end() + 5]
+        name = None
+        for n in (3, 2):
+            cand = rest[:n]
+            if len(cand) < n or not re.fullmatch(rf"[{CJK}]+", cand) or cand[0] not in L.SURNAMES:
+                continue
+            after = rest[n:]
+            if not after or after[0] in PUNCT or after.startswith(L.SPEECH_VERBS):
+                name = cand
+                break
+        if name is None:
+            continue
+        if m.start() > 0 and text[m.start() - 1] == "副" and not m.group(1).startswith("副"):
+            continue
+        out.append(Span("person", name, m.end(), m.end() + len(name), 0.85,
+                        {"role": m.group(1), "role_start": m.start()}))
+    return out
+
+
+# ------------------------------------------------------------------ programmes and platforms
+
+PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|平台|云中心|"
+               r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|上|$)|系统工程)")
+QUOTED_SEQ_RE = re.compile(
+    r"((?:“[^“”]{1,14}”){1,6})((?:[一二三四五六七八九十两]|\d+)[大项个]?)?" + "(" + PROG_SUFFIX + ")")
+PLAIN_PROG_RE = re.compile(PROG_SUFFIX)
+QUOTE_RE = re.compile(r"“([^“”]{1,14})”")
+PROG_GENERIC = {"平台", "工程", "行动", "计划", "战略", "云", "新平台", "该平台", "省级平台",
+                "国家级平台", "一朵云", "政务云", "工作平台", "服务平台", "业务平台", "数据平台",
+                "公共平台", "信息平台", "管理平台", "统一平台", "综合平台", "平台建设", "建设行动",
+                "专项行动", "攻坚行动", "各类平台", "技术平台", "创新平台", "网络平台", "实体平台",
+                "热线平台", "应用平台", "研发平台", "监管平台"}
+PLACE_SHORT = set(L.PROVINCES) | set(L.CITIES)
+
+
+def prog_kind(name: str) -> tuple[str, str]:
+    """(section, programme type) from the name's last word."""
+    if name.endswith(("平台", "云", "云中心")):
+        return "platforms", ""
+    if name.endswith("战略"):
+        return "programmes", "strategy"
+    if name.endswith("工程"):
+        return "programmes", "project"
+    if name.endswith("行动"):
+        return "programmes", "campaign"
+    return "programmes", "programme"
+
+
+def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
+    out: list[Span] = []
+    taken: list[tuple[int, int]] = list(in_titles)
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in QUOTED_SEQ_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        start = m.start()
+        if start > 0 and text[start - 1] not in PUNCT:
+            start = left_extend(text, start)
+            start = strip_lead(text, start, m.end())
+        name = text[start:m.end()]
+        quoted = QUOTE_RE.findall(m.group(1))
+        sec, typ = prog_kind(name)
+        parent = Span(sec, name, start, m.end(), 0.8, {"type": typ})
+        out.append(parent)
+        taken.append((start, m.end()))
+        if len(quoted) > 1:
+            for q in QUOTE_RE.finditer(m.group(1)):
+                s = m.start(1) + q.start()
+                out.append(Span("programmes", q.group(1), s, s + len(q.group(0)), 0.75,
+                                {"type": "campaign" if typ == "campaign" else "programme",
+                                 "part_of_span": (start, m.end())}))
+        else:
+            parent.attrs["alias"] = quoted[0] if quoted else None
+    for m in PLAIN_PROG_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        if m.group(0) == "计划" and text[m.end():m.end() + 1] in ("在", "于") \
+                or text[m.start() - 1:m.start()] in ("“", "”") and False:
+            continue
+        if m.end() < len(text) and text[m.end()] in "建设" and m.group(0) == "云" :
+            pass
+        start = left_extend(text, m.start()) if m.start() > 0 else 0
+        start = strip_lead(text, start, m.end())
+        name = text[start:m.end()]
+        if len(name) < 4 and not (name.endswith("云") and len(name) == 3):
+            continue
+        if name.endswith(("行动", "计划")) and len(name) < 5:
+            continue
+        if re.match(r"^[一二两三四五六七八九十\d]+[个张朵批项大类条套]", name):
+            continue
+        # "入选国家…平台" names a designation, not a platform.
+        if text[max(0, start - 2):start] == "入选":
+            continue
+        if name in PROG_GENERIC or re.search(r"\d", name) and not re.search(r"\d\.\d|2\.0|3\.0",
+                                                                             name):
+            continue
+        if name.endswith("计划") and m.start() > 0 and text[m.start() - 1:m.start()] in "行动":
+            pass
+        # A name followed by a number is what a count measures ("培育省级工业互联网平台115个").
+        if re.match(r"\d", text[m.end():m.end() + 1]):
+            continue
+        sec, typ = prog_kind(name)
+        conf = 0.7 if len(name) >= 5 else 0.55
+        out.append(Span(sec, name, start, m.end(), conf, {"type": typ}))
+        taken.append((start, m.end()))
+    # A run of quoted slogans after a verb of doing: 推动…“一网通办”“一次办好”.
+    for m in re.finditer(r"(?:“[^“”]{2,8}”){2,6}", text):
+        if not free(m.start(), m.end()):
+            continue
+        clause = text[clause_bounds(text, m.start()):m.start()]
+        if not re.search(r"(推动|推进|推行|深化|实施|开展|深入推进)", clause):
+            continue
+        for q in QUOTE_RE.finditer(m.group(0)):
+            s = m.start() + q.start()
+            out.append(Span("programmes", q.group(1), s + 1, s + len(q.group(0)) - 1, 0.6,
+                            {"type": "programme"}))
+        taken.append((m.start(), m.end()))
+    # Quoted strategy names built on a place: “数智德州”, “数字山东”.
+    for m in QUOTE_RE.finditer(text):
+        q = m.group(1)
+        if not free(m.start(), m.end()):
+            continue
+        if any(q.endswith(p) or q.startswith(p) for p in PLACE_SHORT) and len(q) <= 6 \
+                and re.match(r"^(数字|数智|智慧|数据|云上)", q):
+            out.append(Span("programmes", q, m.start() + 1, m.end() - 1, 0.75,
+                            {"type": "strategy"}))
+            taken.append((m.start(), m.end()))
+        elif "+" in q and "互联网" in q:
+            out.append(Span("programmes", q, m.start() + 1, m.end() - 1, 0.7,
+                            {"type": "programme"}))
+            taken.append((m.start(), m.end()))
+    # 数字 + place: 数字山东, 数字浙江, 数字烟台 (the provincial digital programmes).
+    for m in re.finditer("数字(" + "|".join(sorted(PLACE_SHORT, key=len, reverse=True)) + ")",
+                         text):
+        if free(m.start(), m.end()):
+            end = m.end()
+            if text.startswith("战略", end):
+                end += 2
+            out.append(Span("programmes", text[m.start():end], m.start(), end, 0.8,
+                            {"type": "strategy" if end > m.end() else "programme"}))
+            taken.append((m.start(), end))
+    return out
+
+
+# ------------------------------------------------------------------ dated targets
+
+DEADLINE_RE = re.compile(
+    r"(?:(\d{4})年)?(?:(\d{1,2})月(?:(\d{1,2})日)?|(年))(底前|底|末前|末|前|内)|"
+    r"(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|(今年年底前?|今年底前?|年内)|(\d{4})年底前?")
+
+
+def resolve_deadline(m: re.Match, doc_date: _dt.date, year_hint: int | None
+                     ) -> tuple[_dt.date, str] | None:
+    g = m.groups()
+    year = doc_date.year if year_hint is None else year_hint
+    if g[4] is not None:
+        if g[0]:
+            year = int(g[0])
+        if g[1]:
+            month = int(g[1])
+            if not 1 <= month <= 12:
+                return None
+            if g[2]:
+                try:
+                    return _dt.date(year, month, int(g[2])), m.group(0)
+                except ValueError:
+                    return None
+            return _dt.date(year, month, monthrange(year, month)[1]), m.group(0)
+        if g[3]:
+            return _dt.date(year, 12, 31), m.group(0)
+        return None
+    if g[5]:
+        return _dt.date(int(g[5]), 12, 31), m.group(0)
+    if g[6]:
+        return _dt.date(doc_date.year, 12, 31), m.group(0)
+    if g[7]:
+        return _dt.date(int(g[7]), 12, 31), m.group(0)
+    return None
+
+
+def find_deadlines(text: str, doc_date: _dt.date) -> list[Span]:
+    out = []
+    for m in DEADLINE_RE.finditer(text):
+        phrase = m.group(0)
+        if phrase in ("年内",) and False:
+            continue
+        # A bare "N月" is a date, not a deadline; only "底/末/前" phrases are targets.
+        if re.fullmatch(r"\d{1,2}月\d{1,2}日(内)?", phrase):
+            continue
+        res = resolve_deadline(m, doc_date, None)
+        if res is None:
+            continue
+        day, _ = res
+        if phrase.startswith(("到", "至", "于")):
+            phrase = phrase[1:]
+        # The target: the clause after the phrase (up to ；or 。).
+        tail = re.match(r"[,，:：]?([^；;。]{2,60})", text[m.end():])
+        target = tail.group(1).strip() if tail else ""
+        conf = 0.9 if re.search("底|末|前", phrase) else 0.6
+        if phrase in ("今年", "年内"):
+            conf = 0.5
+        out.append(Span("deadline", phrase, m.start() + (len(m.group(0)) - len(phrase)),
+                        m.end(), conf, {"date": day, "target": target,
+                                        "target_start": m.end() + (tail.start(1) if tail else 0)}))
+    return out
+
+
+# ------------------------------------------------------------------ quantities
+
+NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
+UNIT_ALT = "|".join(sorted((re.escape(u) for u in L.UNITS), key=len, reverse=True))
+QTY_RE = re.compile(
+    r"(突破|超过|超|逾|达到|达|近|接近|约|累计达到|累计|共|高于)?" + NUM +
+    r"(万(?!亿)|千|百)?(余|多)?(" + UNIT_ALT + r")(以上|左右|上下|余)?")
+RANK_RE = re.compile(r"(全国|全省)?排名第([一二三四五六七八九十\d]+)")
+PERIOD_CTX = [
+    (re.compile(r"“?十三五”?(期间|时期)?"), "13th-fyp"),
+    (re.compile(r"“?十四五”?(期间|时期)?"), "14th-fyp"),
+    (re.compile(r"(\d{4})年(上|下)半年"), "half"),
+    (re.compile(r"(\d{4})年"), "year"),
+    (re.compile(r"目前|截至目前|当前|现在"), "now"),
+]
+
+
+def cn_number(s: str) -> float | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    if s == "十":
+        return 10
+    if re.fullmatch("[一二两三四五六七八九]", s):
+        return L.CN_DIGITS[s]
+    if m := re.fullmatch("([一二两三四五六七八九])?十([一二三四五六七八九])?", s):
+        return (L.CN_DIGITS[m[1]] if m[1] else 1) * 10 + (L.CN_DIGITS[m[2]] if m[2] else 0)
+    return None
+
+
+def find_quantities(text: str) -> list[Span]:
+    out = []
+    for m in QTY_RE.finditer(text):
+        before, num, mult, approx, unit, after = m.groups()
+        value = cn_number(num)
+        if value is None:
+            continue
+        # Spelled-out numbers are mostly names (一张网, 六项赋能, 最后一公里), not counts.
+        if not re.match(r"\d", num) and not before and mult is None:
+            continue
+        nxt = text[m.end():m.end() + 1]
+        if unit == "个" and text[m.end():m.end() + 2] in ("月", "五年"):
+            continue
+        if unit in ("名", "期") and not re.match(r"\d", num):
+            continue
+        if text[m.start() - 1:m.start()] in ("第",) or nxt == "年":
+            continue
+        if unit == "人" and nxt == "次":
+            continue
+        factor = {"万": 10000, "千": 1000, "百": 100, None: 1}[mult]
+        if unit in ("万亿元", "亿元", "万元") or unit == "%":
+            factor = 1 if mult is None else factor
+        value *= factor
+        qual = "exactly"
+        if before:
+            qual = L.QUAL_BEFORE.get(before, "exactly")
+        if approx:
+            qual = L.QUAL_AFTER[approx]
+        if after:
+            qual = L.QUAL_AFTER[after]
+        if not before:
+            pre = text[max(0, m.start() - 2):m.start()]
+            for w, q in L.QUAL_BEFORE.items():
+                if pre.endswith(w):
+                    qual = q
+        measure, mstart = measure_of(text, m.start(), m.end(), unit)
+        conf = 0.85 if measure else 0.6
+        if not re.match(r"\d", num):
+            conf -= 0.1
+        v = int(value) if float(value).is_integer() else round(value, 6)
+        out.append(Span("quantity", m.group(0), m.start(), m.end(), conf,
+                        {"value": v, "unit": unit, "qualifier": qual, "measure": measure,
+                         "measure_start": mstart}))
+    for m in RANK_RE.finditer(text):
+        v = cn_number(m.group(2))
+        if v is None:
+            continue
+        measure, mstart = measure_of(text, m.start(), m.end(), "名次")
+        out.append(Span("quantity", m.group(0), m.start(), m.end(), 0.8,
+                        {"value": int(v), "unit": "名次", "qualifier": "exactly",
+                         "measure": measure, "measure_start": mstart}))
+    return out
+
+
+MEASURE_STOP = re.compile(r"[，。；：、,;:()（）“”]")
+
+
+def measure_of(text: str, start: int, end: int, unit: str) -> tuple[str, int]:
+    """What a number counts: the noun phrase before it (数字经济总量突破3万亿元), or the noun
+    after a counter (313个部门)."""
+    after = text[end:end + 12]
+    if unit in ("个", "家", "项", "类", "件", "张", "条", "台") and after:
+        m = re.match(rf"([{CJK}]{{2,10}}?)(?=[，。；、,;（(]|$|和|及|与|在|实现|的|\d|、)", after)
+        if m and not re.match(r"^(以上|左右|上下|余)", after):
+            word = m.group(1)
+            if not word.startswith(("以上", "左右")):
+                return word, end
+    cstart = clause_bounds(text, start)
+    seg = text[cstart:start]
+    seg = re.sub(r"(突破|超过|超|逾|达到|达|近|接近|约|累计|共|为|有|是)$", "", seg)
+    toks = cut(seg)
+    words: list[str] = []
+    for w, _s, _e in reversed(toks):
+        if w in HARD_STOP and w not in ("共",) or re.match(r"\d", w):
+            break
+        words.insert(0, w)
+        if sum(len(x) for x in words) >= 14:
+            break
+    phrase = "".join(words)
+    phrase = re.sub(r"^(培育|建设|打造|创建|遴选实施|遴选|实施|认定|运营|各类|全省|全市|新增|累计|"
+                    r"形成|开通|组织开展|开展|推广|建成|支持|发展|完成|其中|均|有|共)+", "", phrase)
+    phrase = re.sub("^(" + "|".join(sorted(PLACE_SHORT, key=len, reverse=True)) + ")(省|市)?",
+                    "", phrase) if len(phrase) > 4 else phrase
+    if len(phrase) < 2:
+        return "", start
+    return phrase, start - len(phrase)
+
+
+def find_period_context(text: str, pos: int) -> tuple[str, str] | None:
+    """The nearest period phrase before ``pos`` in the same paragraph: (kind/value, text)."""
+    best = None
+    for rx, kind in PERIOD_CTX:
+        for m in rx.finditer(text, 0, pos):
+            if best is None or m.start() > best[2]:
+                if kind == "half":
+                    val = f"{m.group(1)}-H{1 if m.group(2) == '上' else 2}"
+                elif kind == "year":
+                    if not 1990 < int(m.group(1)) < 2100:
+                        continue
+                    val = m.group(1)
+                else:
+                    val = kind
+                best = (val, m.group(0), m.start())
+    return (best[0], best[1]) if best else None
+
+
+def has_cjk(s: str) -> bool:
+    return bool(re.search(f"[{CJK}]", s))
