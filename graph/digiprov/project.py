@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .vocab import DEF_NS, PREFIXES
@@ -122,6 +123,7 @@ class Lit(NamedTuple):
 Term = str | Lit  # IRIs (and "_:bnode") are plain str
 
 
+@lru_cache(maxsize=4096)
 def short(iri: str) -> str:
     """``https://w3id.org/digiprov/def/operator`` -> ``dp:operator`` (IRI kept if no prefix)."""
     for prefix, ns in _SORTED_PREFIXES:
@@ -159,13 +161,16 @@ def py_value(lit: Lit) -> Any:
 
 
 def raw_quads(ds: Any, s: str | None = None, p: str | None = None, o: str | None = None,
-              g: str | None = None, *, default_graph: bool = False
+              g: str | None = None, *, default_graph: bool = False,
+              named_only: bool = False, subjects: Container[str] | None = None,
               ) -> Iterator[tuple[str, str, Term, str | None]]:
     """Quads as (s, p, o, g) with IRIs as str, literals as :class:`Lit`, the default graph
-    as ``None``. ``default_graph=True`` restricts to the default graph."""
+    as ``None``. ``default_graph=True`` restricts to the default graph, ``named_only`` to
+    the named graphs; ``subjects`` keeps only quads whose subject is in it (checked before
+    the rest of the quad is converted, which is most of the cost at a million quads)."""
     store = getattr(ds, "store", None)
     if store is not None and type(store).__module__.startswith("pyoxigraph"):
-        yield from _ox_quads(store, s, p, o, g, default_graph)
+        yield from _ox_quads(store, s, p, o, g, default_graph, named_only, subjects)
         return
     from rdflib import Literal, URIRef
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -174,6 +179,9 @@ def raw_quads(ds: Any, s: str | None = None, p: str | None = None, o: str | None
     for s2, p2, o2, g2 in ds.quads(URIRef(s) if s else None, URIRef(p) if p else None,
                                    URIRef(o) if o else None, gterm):
         gname = None if g2 is None or g2 == DATASET_DEFAULT_GRAPH_ID else str(g2)
+        if (named_only and gname is None) or (subjects is not None
+                                              and _node_str(s2) not in subjects):
+            continue
         if isinstance(o2, Literal):
             ot: Term = Lit(str(o2), str(o2.datatype) if o2.datatype else None, o2.language)
         else:
@@ -187,7 +195,8 @@ def _node_str(term: Any) -> str:
     return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
-def _ox_quads(store: Any, s, p, o, g, default_graph: bool):
+def _ox_quads(store: Any, s, p, o, g, default_graph: bool, named_only: bool,
+              subjects: Container[str] | None):
     import pyoxigraph as ox
 
     gterm = ox.DefaultGraph() if default_graph else (ox.NamedNode(g) if g else None)
@@ -196,18 +205,27 @@ def _ox_quads(store: Any, s, p, o, g, default_graph: bool):
     for q in store.quads_for_pattern(ox.NamedNode(s) if s else None,
                                      ox.NamedNode(p) if p else None,
                                      ox.NamedNode(o) if o else None, gterm):
-        subj, obj, gn = q.subject, q.object, q.graph_name
+        gn = q.graph_name
+        is_named = type(gn) is named
+        if named_only and not is_named:
+            continue
+        subj = q.subject
+        sv = subj.value if type(subj) is named else f"_:{subj.value}"
+        if subjects is not None and sv not in subjects:
+            continue
+        obj = q.object
         ot: Term
-        if isinstance(obj, literal):
+        if type(obj) is named:
+            ot = obj.value
+        elif isinstance(obj, literal):
             lang = obj.language
             dt = None if lang else obj.datatype.value
             ot = Lit(obj.value, None if dt == xsd_string else dt, lang)
         elif isinstance(obj, blank):
             ot = f"_:{obj.value}"
         else:
-            ot = obj.value
-        sv = subj.value if isinstance(subj, named) else f"_:{subj.value}"
-        yield sv, q.predicate.value, ot, (gn.value if isinstance(gn, named) else None)
+            ot = str(obj)
+        yield sv, q.predicate.value, ot, (gn.value if is_named else None)
 
 
 # ------------------------------------------------------------------ the projection
@@ -245,6 +263,7 @@ class _Context:
         for s, _p, o, _g in raw_quads(ds, p=RDFS_LABEL, g=ONTOLOGY_GRAPH):
             if isinstance(o, Lit) and o.lang:
                 self.prop_labels[s][o.lang.split("-")[0]] = o.value
+        self._pred_cache: dict[str, tuple[str, str]] = {}
         self.periods = self._periods(ds)
         self.statements = self._statements(ds)
 
@@ -302,10 +321,14 @@ class _Context:
             or local_name(iri)
 
     def predicate_labels(self, iri: str, key: str) -> tuple[str, str]:
-        lab = self.prop_labels.get(iri, {})
-        zh0, en0 = STANDARD_LABELS.get(key, (None, None))
-        name = local_name(iri)
-        return lab.get("zh") or zh0 or name, lab.get("en") or en0 or name
+        got = self._pred_cache.get(iri)
+        if got is None:
+            lab = self.prop_labels.get(iri, {})
+            zh0, en0 = STANDARD_LABELS.get(key, (None, None))
+            name = local_name(iri)
+            got = self._pred_cache[iri] = (lab.get("zh") or zh0 or name,
+                                           lab.get("en") or en0 or name)
+        return got
 
 
 def _has_cjk(text: str) -> bool:
@@ -314,7 +337,7 @@ def _has_cjk(text: str) -> bool:
 
 def project(ds: Any, *, nary: str = "keep", lang: str = "zh"):
     """Project the dataset onto a ``networkx.MultiDiGraph`` (rules in the module docstring)."""
-    import networkx as nx
+    import gc
 
     from .errors import InputError
 
@@ -322,29 +345,50 @@ def project(ds: Any, *, nary: str = "keep", lang: str = "zh"):
         raise InputError(f"nary must be 'keep' or 'collapse', not {nary!r}")
     if lang not in ("zh", "en"):
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
+    # The pass allocates millions of small containers; the cyclic collector would rescan them
+    # over and over (a third of the run time at 1M quads) and none of them form cycles.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        G = _build(ds, lang)
+        if nary == "collapse":
+            _collapse(G)
+    finally:
+        if was_enabled:
+            gc.enable()
+    G.graph.update(lang=lang, nary=nary)
+    return G
+
+
+def _build(ds: Any, lang: str):
+    import networkx as nx
+
     ctx = _Context(ds, lang)
-    G = nx.MultiDiGraph()
     other = "en" if lang == "zh" else "zh"
+    cls_names: dict[str, str] = {}
+    attrs: dict[str, dict[str, Any]] = {}
     for iri, cls in ctx.types.items():
         if not ctx.is_node(iri):
             continue
         lab = ctx.labels.get(iri, {})
-        G.add_node(iri, iri=iri, cls=local_name(cls), label_zh=lab.get("zh"),
-                   label_en=lab.get("en"),
-                   label=lab.get(lang) or lab.get(other) or local_name(iri),
-                   aliases=[], themes=[], props={}, sources=[])
+        cname = cls_names.get(cls) or cls_names.setdefault(cls, local_name(cls))
+        attrs[iri] = {"iri": iri, "cls": cname, "label_zh": lab.get("zh"),
+                      "label_en": lab.get("en"),
+                      "label": lab.get(lang) or lab.get(other) or local_name(iri),
+                      "aliases": [], "themes": [], "props": {}, "sources": []}
+    stmts = ctx.statements
     node_src: dict[str, set[str]] = defaultdict(set)
-    edge_src: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    nodes = G.nodes
+    edges: dict[tuple[str, str, str], tuple[str, set[str]]] = {}
     skip = {RDF_TYPE, PREF, PROV_DERIVED}
-    for s, p, o, g in raw_quads(ds):
-        if g is None or g == ONTOLOGY_GRAPH or s not in nodes:
+    for s, p, o, g in raw_quads(ds, named_only=True, subjects=attrs):
+        if g == ONTOLOGY_GRAPH:
             continue
-        if g in ctx.statements:
+        in_statement = g in stmts
+        if in_statement:
             node_src[s].add(g)
         if p in skip:
             continue
-        data = nodes[s]
+        data = attrs[s]
         if p == ALT:
             if isinstance(o, Lit) and o.value not in data["aliases"]:
                 data["aliases"].append(o.value)
@@ -353,14 +397,15 @@ def project(ds: Any, *, nary: str = "keep", lang: str = "zh"):
         if isinstance(o, Lit):
             _add_prop(data["props"], key, py_value(o))
             continue
-        if o in nodes:
-            if p == DP_THEME and o not in data["themes"]:
-                data["themes"].append(o)
-            if not G.has_edge(s, o, key):
-                zh, en = ctx.predicate_labels(p, key)
-                G.add_edge(s, o, key=key, predicate=p, label_zh=zh, label_en=en, sources=[])
-            if g in ctx.statements:
-                edge_src[(s, o, key)].add(g)
+        if o in attrs:
+            ek = (s, o, key)
+            got = edges.get(ek)
+            if got is None:
+                got = edges[ek] = (p, set())
+                if p == DP_THEME:
+                    data["themes"].append(o)
+            if in_statement:
+                got[1].add(g)
             continue
         # An IRI that is not a node: fold its label (and a period's dates) into props.
         _add_prop(data["props"], key, ctx.label(o) if o in ctx.labels else o)
@@ -370,18 +415,23 @@ def project(ds: Any, *, nary: str = "keep", lang: str = "zh"):
                 _add_prop(data["props"], key + ".start", start)
             if end:
                 _add_prop(data["props"], key + ".end", end)
+    # Source dicts are shared between the nodes and edges citing one statement: read-only.
     for n, sts in node_src.items():
-        nodes[n]["sources"] = [ctx.statements[st] for st in sorted(sts)]
-    for (u, v, k), sts in edge_src.items():
-        G.edges[u, v, k]["sources"] = [ctx.statements[st] for st in sorted(sts)]
-    for _n, data in G.nodes(data=True):
+        attrs[n]["sources"] = [stmts[st] for st in sorted(sts)]
+    for data in attrs.values():
         data["aliases"].sort()
         data["themes"].sort()
-        for k, vals in data["props"].items():
-            data["props"][k] = sorted(vals, key=lambda v: (type(v).__name__, v))
-    if nary == "collapse":
-        _collapse(G, ctx)
-    G.graph.update(lang=lang, nary=nary)
+        props = data["props"]
+        for k, vals in props.items():
+            if len(vals) > 1:
+                props[k] = sorted(vals, key=lambda v: (type(v).__name__, v))
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(attrs.items())
+    G.add_edges_from(
+        (u, v, k, {"predicate": p, "label_zh": lab[0], "label_en": lab[1],
+                   "sources": [stmts[st] for st in sorted(sts)]})
+        for (u, v, k), (p, sts) in edges.items()
+        for lab in (ctx.predicate_labels(p, k),))
     return G
 
 
@@ -391,7 +441,7 @@ def _add_prop(props: dict[str, list], key: str, value: Any) -> None:
         vals.append(value)
 
 
-def _collapse(G: Any, ctx: _Context) -> None:
+def _collapse(G: Any) -> None:
     """Replace each n-ary node by edges between the entities it connects (COLLAPSE_RULES)."""
     nary_nodes = [n for n, c in G.nodes(data="cls") if c in COLLAPSE_RULES]
     nary_set = set(nary_nodes)
