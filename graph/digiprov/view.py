@@ -29,7 +29,7 @@ from .errors import EntityNotFound, InputError
 # physics stabilises 1k nodes in a few seconds but 5k nodes take far too long to settle, and
 # redrawing while dragging gets sluggish past ~2k; above this the layout is precomputed here
 # and physics is off.
-PHYSICS_MAX_NODES = 1500
+PHYSICS_MAX_NODES = 1000
 # Edge labels cost a text draw each; past this many edges they are left to the side panel.
 EDGE_LABEL_MAX = 3000
 # Above this the page is reduced to the most connected nodes (with a message saying so).
@@ -186,8 +186,14 @@ def _props_by_local(props: dict) -> dict[str, Any]:
     return {local_name(k): v for k, v in (props or {}).items()}
 
 
+DETAIL_CLASSES = {"Milestone", "Observation", "Event", "PressConference", "PlenarySession",
+                  "Meeting", "PolicyDocument"}
+
+
 def nary_detail(cls: str, props: dict) -> str:
     """Second canvas line for n-ary nodes: '3月底前 · 2021-03-31', '突破 3万亿元 (十三五)'."""
+    if cls not in DETAIL_CLASSES:
+        return ""
     p = _props_by_local(props)
     if cls == "Milestone":
         parts = [_first(p.get("deadlineText")), _first(p.get("deadline"))]
@@ -197,7 +203,7 @@ def nary_detail(cls: str, props: dict) -> str:
     elif cls in ("Event", "PressConference", "PlenarySession", "Meeting"):
         parts = [_first(p.get("dateText")), _first(p.get("startDate"))]
     elif cls == "PolicyDocument":
-        parts = [_first(p.get("date_document")) or _first(p.get("adoptedAt"))]
+        parts = [_first(p.get("type_document")), _first(p.get("date_document"))]
     else:
         return ""
     seen: list[str] = []
@@ -231,19 +237,34 @@ def term_labels(ds) -> dict[str, tuple[str, str]]:
     return labels
 
 
+PINYIN_FULL_MAX = 10  # longer labels get one reading per character (see _pinyin_keys_fn)
+
+
 def _pinyin_keys_fn():
+    """Pinyin search keys for a label. Names people type as pinyin are short (济南市,
+    大数据局); those get lookup.pinyin_keys with every polyphonic reading. Long labels
+    (observations, milestones) get the first reading of each character from a per-character
+    cache: word-level pypinyin on 20k long labels took ~15 s of a 20 s page build."""
+    from functools import lru_cache
+
+    from pypinyin import Style, lazy_pinyin
+
     try:
-        from .lookup import pinyin_keys
+        from .lookup import pinyin_keys as full
+    except ImportError:  # pragma: no cover - lookup ships with the package
+        def full(text: str) -> list[str]:
+            return ["".join(lazy_pinyin(text, style=Style.NORMAL))]
 
-        return pinyin_keys
-    except ImportError:  # lookup.py not present yet: plain pypinyin, same idea
-        from pypinyin import lazy_pinyin
+    @lru_cache(maxsize=65536)
+    def char_py(ch: str) -> str:
+        return lazy_pinyin(ch, style=Style.NORMAL)[0] if _CJK.match(ch) else ch
 
-        def pinyin_keys(text: str) -> list[str]:
-            syl = [s for s in lazy_pinyin(text) if s.strip()]
-            return ["".join(syl), "".join(s[0] for s in syl if s)] if syl else []
+    def keys(text: str) -> list[str]:
+        if len(text) <= PINYIN_FULL_MAX:
+            return full(text)
+        return ["".join(char_py(ch) for ch in text)]
 
-        return pinyin_keys
+    return keys
 
 
 # ------------------------------------------------------------------ selecting the subgraph
