@@ -242,6 +242,10 @@ def test_service_description(endpoint, dataset):
             "SPARQL_Results_TSV", "Turtle"} <= fmts
     names = set(g.objects(None, SD.name))
     assert names == set(dataset.graph_names())
+    from rdflib.namespace import VOID
+
+    default = g.value(g.value(svc, SD.defaultDataset), SD.defaultGraph)
+    assert g.value(default, VOID.triples).toPython() == len(set(dataset.triples()))
     _, headers, body = http("GET", endpoint + "/sparql",
                             headers={"Accept": "application/ld+json"})
     assert headers["Content-Type"] == "application/ld+json"

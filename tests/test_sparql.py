@@ -437,6 +437,8 @@ def test_cli_endpoint_unreachable(run_cli):
     assert len(r.output.strip().splitlines()) == 1
     r = run_cli("query", "ASK {}", "--endpoint", "ftp://x")
     assert r.exit_code == 2 and "must start with http" in r.output
+    r = run_cli("query", "ASK {}", "--endpoint", f"http://127.0.0.1:{port}/", "--no-union")
+    assert r.exit_code == 2 and "--no-union applies to the local dataset" in r.output
 
 
 def test_help_has_examples(run_cli):

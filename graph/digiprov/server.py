@@ -93,12 +93,21 @@ class ThreadRunner:
 
         self.ds = ds
         self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sparql")
+        # rdflib's in-memory store is not safe for concurrent queries (the memory backend
+        # also toggles its union flag per query); Oxigraph is.
+        self.lock = threading.Lock() if ds.backend == "memory" else None
+
+    def _query(self, *args: Any, **kwargs: Any) -> QueryResult:
+        if self.lock is None:
+            return self.ds.query(*args, **kwargs)
+        with self.lock:
+            return self.ds.query(*args, **kwargs)
 
     def run(self, text: str, bindings: dict | None, union: bool, default_graphs, named_graphs,
             timeout: float, max_rows: int) -> tuple[QueryResult, bool]:
         from concurrent.futures import TimeoutError as FutTimeout
 
-        fut = self.pool.submit(self.ds.query, text, bindings, union=union,
+        fut = self.pool.submit(self._query, text, bindings, union=union,
                                default_graphs=default_graphs, named_graphs=named_graphs)
         try:
             return _cap(fut.result(timeout=timeout), max_rows)
@@ -253,6 +262,7 @@ class SparqlApp:
         self.id_base = id_base
         self.update_lock = threading.Lock()
         self._graph_counts: dict[str, int] | None = None
+        self._union_triples: int | None = None
 
     def has_graph(self, iri: str) -> bool:
         return next(iter(self.ds.quads(g=URIRef(iri))), None) is not None
@@ -263,6 +273,13 @@ class SparqlApp:
                                 "GROUP BY ?g", union=False)
             self._graph_counts = {str(g): int(n) for g, n in res.rows}  # type: ignore[arg-type]
         return self._graph_counts
+
+    def union_triples(self) -> int:
+        if self._union_triples is None or self.opts.allow_update:
+            res = self.ds.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                                "WHERE { ?s ?p ?o } }")
+            self._union_triples = int(res.rows[0][0])  # type: ignore[arg-type]
+        return self._union_triples
 
     def run(self, text: str, bindings: dict | None = None, default_graphs: list[str] = (),
             named_graphs: list[str] = ()) -> tuple[QueryResult, bool]:
@@ -279,7 +296,8 @@ class SparqlApp:
                                self.opts.max_rows)
 
     def update(self, text: str) -> None:
-        with self.update_lock:
+        lock = getattr(self.runner, "lock", None) or self.update_lock
+        with lock:
             self.ds.update(text)
 
     def service_description(self, endpoint: str, fmt: str) -> bytes:
@@ -316,7 +334,7 @@ class SparqlApp:
             "The union of all graphs (the dataset's own default graph holds the statement "
             "metadata).", lang="en")))
         counts = self.graph_counts()
-        g.add((default, VOID.triples, Literal(len(self.ds))))
+        g.add((default, VOID.triples, Literal(self.union_triples())))
         for name, n in sorted(counts.items()):
             ng, graph = BNode(), BNode()
             g.add((dataset, sd.namedGraph, ng))

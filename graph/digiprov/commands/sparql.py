@@ -100,6 +100,11 @@ def register(main: click.Group) -> None:
         text = _read_source(query, file, name, queries_dirs)
         values = parse_params(params)
         if endpoint:
+            if no_union:
+                from ..errors import InputError
+
+                raise InputError("--no-union applies to the local dataset; a remote "
+                                 "endpoint's default graph is its own setting")
             res = run_remote(endpoint, text, values, timeout=timeout)
         else:
             with cfg.open() as ds:
