@@ -26,8 +26,8 @@ from typing import Any
 
 from .errors import InputError
 
-BETWEENNESS_EXACT_MAX = 5000  # nodes; above this betweenness samples BETWEENNESS_SAMPLES pivots
-BETWEENNESS_SAMPLES = 200
+BETWEENNESS_EXACT_MAX = 1000  # nodes; above this betweenness samples BETWEENNESS_SAMPLES pivots
+BETWEENNESS_SAMPLES = 100
 MEASURES = ("degree", "betweenness", "pagerank")
 
 HEADERS = {

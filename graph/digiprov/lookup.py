@@ -137,7 +137,16 @@ class Index:
             for a in e.aliases:
                 self._add("alias", normalize(a), e.iri)
             self._add("key", e.iri.rstrip("/").rsplit("/", 1)[-1].casefold(), e.iri)
-            for name in [n for n in (e.label_zh, e.label_en, *e.aliases) if n]:
+        self._pinyin_done = False
+
+    def _ensure_pinyin(self) -> None:
+        # Pinyin is the costly part of the index (~0.3 ms a name); most look-ups end at a
+        # label or alias, so it is built on the first look-up that needs it.
+        if self._pinyin_done:
+            return
+        self._pinyin_done = True
+        for e in self.entries.values():
+            for name in [n for n in (e.label_zh, *e.aliases) if n and _CJK.search(n)]:
                 for k in pinyin_keys(name):
                     self._add("pinyin", k.replace(" ", ""), e.iri)
 
@@ -153,6 +162,10 @@ class Index:
         probes = {"iri": text.strip(), "label": normalize(text), "alias": normalize(text),
                   "key": text.strip().casefold(), "pinyin": latin_key(text)}
         for tier in TIERS:
+            if tier == "pinyin":
+                if not probes["pinyin"].isascii():
+                    break
+                self._ensure_pinyin()
             hit = self.tiers[tier].get(probes[tier])
             if hit:
                 return tier, sorted(hit)
@@ -163,6 +176,7 @@ class Index:
         ql = latin_key(text)
         if not q and not ql:
             return []
+        self._ensure_pinyin()
         best: dict[str, float] = {}
 
         def score(iri: str, s: float) -> None:

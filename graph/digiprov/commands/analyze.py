@@ -78,8 +78,8 @@ def register(main: click.Group) -> None:
     @click.option("--top", type=int, default=10, show_default=True,
                   help="How many entities to list.")
     @click.option("--samples", type=int, default=None,
-                  help="Betweenness: sample this many pivots (default: exact up to 5000 "
-                       "nodes, 200 samples above).")
+                  help="Betweenness: sample this many pivots (default: exact up to 1000 "
+                       "nodes, 100 samples above).")
     @click.option("--seed", type=int, default=42, show_default=True,
                   help="Seed for sampled betweenness.")
     @_graph_opts
