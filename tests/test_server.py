@@ -419,3 +419,43 @@ def test_results_json_matches_library_json(endpoint, dataset):
     url = endpoint + "/sparql?" + urllib.parse.urlencode({"query": MILESTONES})
     _, _, body = http("GET", url)
     assert json.loads(body) == json.loads(results_json(run_query(dataset, MILESTONES)))
+
+
+@pytest.mark.browser
+def test_query_page_in_chromium(endpoint, dataset, artifacts_dir):
+    """The page works in a real browser with no network beyond the server itself."""
+    import shutil
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from digiprov.sparql import list_queries, run_query
+
+    named = {q.name: q for q in list_queries()}
+    if "milestones-2021" not in named:
+        pytest.skip("named query milestones-2021 not present")
+    expected = run_query(dataset, named["milestones-2021"].text)
+    foreign: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.on("request", lambda req: None if req.url.startswith(endpoint)
+                else foreign.append(req.url))
+        page.goto(endpoint + "/")
+        page.click("a[href='/?name=milestones-2021']")
+        page.wait_for_selector("#results table")
+        rows = page.locator("#results tbody tr")
+        assert rows.count() == len(expected.rows)
+        first = rows.nth(0).locator("td").all_inner_texts()
+        assert first[0] == str(expected.rows[0][0]) and first[2] == str(expected.rows[0][2])
+        # edit the query in the textarea and run it with a parameter
+        page.fill("#query", "SELECT ?c ?l ?k WHERE { ?c a ?k ; skos:prefLabel ?l "
+                            "FILTER(lang(?l) = 'zh') } ORDER BY ?l")
+        page.fill("#params", "k=dp:City")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#results table")
+        assert page.locator("#results tbody tr").count() == 5
+        page.screenshot(path=str(artifacts_dir / "sparql-query-page.png"), full_page=True)
+        browser.close()
+    assert foreign == []

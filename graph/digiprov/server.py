@@ -661,6 +661,9 @@ class Handler(BaseHTTPRequestHandler):
             rows.append("<tr>" + "".join(cells) + "</tr>")
         n = len(res.rows)
         note = f" (cut at the {self.app.opts.max_rows}-row limit)" if truncated else ""
+        if self.app.id_base and any(isinstance(t, URIRef) and str(t).startswith(self.app.id_base)
+                                    for row in res.rows for t in row):
+            note += f"; id: = {html.escape(self.app.id_base)}"
         return (f'<p class="count">{n} row{"s" if n != 1 else ""}{note}</p>'
                 f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -680,7 +683,8 @@ PAGE_CSS = """
 body{font:15px/1.45 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;color:#1d2330}
 header{background:#1d3557;color:#fff;padding:.6em 1.2em}header h1{font-size:1.2em;margin:0}
 main{display:flex;gap:1.5em;padding:1em 1.2em;flex-wrap:wrap}
-section.q{flex:3;min-width:420px}aside{flex:1;min-width:260px;font-size:.9em}
+section.q{flex:3 1 420px;min-width:0}aside{flex:1 1 260px;font-size:.9em}
+#results{overflow-x:auto}
 textarea{width:100%;box-sizing:border-box;font:13px/1.4 ui-monospace,monospace}
 button{margin:.4em 0;padding:.35em 1.2em}table{border-collapse:collapse;margin-top:.5em}
 th,td{border:1px solid #ccd;padding:.2em .5em;text-align:left;vertical-align:top}
@@ -719,7 +723,9 @@ description</a>.</p></aside></main></body></html>
 """
 
 
-def make_server(app: SparqlApp, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+def make_server(app: SparqlApp | None, host: str = "127.0.0.1", port: int = 0
+                ) -> ThreadingHTTPServer:
+    """A server for ``app`` (which may be set later as ``server.RequestHandlerClass.app``)."""
     handler = type("BoundHandler", (Handler,), {"app": app})
     # The stdlib's listen backlog of 5 drops SYNs when a few dozen clients connect at once,
     # which costs each of them a 1 s retransmit.
@@ -752,8 +758,14 @@ def open_app(cfg: Any, opts: ServerOptions) -> SparqlApp:
 
 
 def run_server(cfg: Any, opts: ServerOptions, announce: Callable[[str], None] = print) -> None:
-    app = open_app(cfg, opts)
-    server = make_server(app, opts.host, opts.port)
+    # Claim the port first: a busy port should fail before worker processes start.
+    server = make_server(None, opts.host, opts.port)
+    try:
+        app = open_app(cfg, opts)
+    except BaseException:
+        server.server_close()
+        raise
+    server.RequestHandlerClass.app = app  # type: ignore[attr-defined]
     host, port = server.server_address[:2]
     mode = "read-write" if opts.allow_update else "read-only"
     runner = ("threads" if isinstance(app.runner, ThreadRunner)
