@@ -27,8 +27,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is not installed")
-from SPARQLWrapper import (CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV,  # noqa: E402
-                           TURTLE, XML)
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML  # noqa: E402
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -607,7 +607,7 @@ class Handler(BaseHTTPRequestHandler):
             fmt = negotiate(self.headers.get("Accept"), offers) or "turtle"
         host = self.headers.get("Host") or ""
         if not re.fullmatch(r"[\w.-]+(:\d+)?|\[[0-9a-fA-F:.]+\](:\d+)?", host):
-            host = "%s:%d" % self.server.server_address[:2]
+            host = "{}:{}".format(*self.server.server_address[:2])
         body = self.app.service_description(f"http://{host}/sparql", fmt)
         self._send(200, body, MEDIA_TYPES[fmt], {"Vary": "Accept"})
 

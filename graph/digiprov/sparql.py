@@ -372,7 +372,6 @@ def http_request(method: str, url: str, body: bytes | None, headers: dict[str, s
     """One HTTP request with urllib -> (status, content type, body); network trouble ->
     RemoteError. HTTP error statuses are returned, not raised."""
     import base64
-    import socket
     import urllib.error
     import urllib.request
 
@@ -394,7 +393,7 @@ def http_request(method: str, url: str, body: bytes | None, headers: dict[str, s
         return e.code, e.headers.get("Content-Type", "") if e.headers else "", data
     except urllib.error.URLError as e:
         raise RemoteError(f"cannot reach {what} at {url}: {e.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise RemoteError(f"{what} at {url} did not answer within {timeout:g} s") from None
     except (OSError, ValueError) as e:
         raise RemoteError(f"cannot reach {what} at {url}: {e}") from None
