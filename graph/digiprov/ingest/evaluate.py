@@ -5,6 +5,9 @@ Gold files are TSV, one row per entity or fact; ``#`` starts a comment. Columns:
 
     kind  label  value  unit  date  qualifier
 
+A line ``#! kinds: place org document ...`` limits the evaluation to the kinds the file
+annotates completely (a small gold file for a long text).
+
 * entities: ``place``, ``org``, ``person``, ``document``, ``programme`` (platforms included);
   ``label`` may list alternatives separated by ``|`` (山东省大数据局|省大数据局).
 * ``doctype`` (label = title, value = 规划/方案/...), ``period`` (value = 2018-2022 or 2020),
@@ -64,6 +67,14 @@ def _qual(word: str) -> str:
 
 def _num(v) -> float:
     return round(float(v), 6)
+
+
+def gold_scope(path: str | Path) -> set[str]:
+    """Kinds a gold file annotates completely: ``#! kinds: place org ...`` (default: all)."""
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#! kinds:"):
+            return set(line.split(":", 1)[1].split())
+    return ENTITY_KINDS | FACT_KINDS
 
 
 def read_gold(path: str | Path) -> list[Item]:
@@ -204,7 +215,7 @@ def evaluate(result, gold_path: str | Path) -> Evaluation:
     gold = read_gold(gold_path)
     pred = predicted(result)
     by_kind = {}
-    for k in sorted(ENTITY_KINDS | FACT_KINDS):
+    for k in sorted(gold_scope(gold_path)):
         g = [x for x in gold if x.kind == k]
         p = [x for x in pred if x.kind == k]
         if g or p:

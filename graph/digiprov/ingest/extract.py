@@ -25,8 +25,9 @@ HARD_STOP = {
     "制定", "编制", "贯彻", "落实", "根据", "按照", "抓好", "做好", "持续", "争取", "力争", "探索",
     "组织", "举办", "指导", "配套", "以", "于", "即", "其中", "包括", "作为", "成为", "进一步",
     "如", "例如", "同时", "其", "使", "让", "给", "被", "各", "本", "该", "这", "我们", "目前",
-    "实现", "提供", "开设", "参加", "召开", "上", "下", "中", "内", "外", "后", "前", "及时",
+    "实现", "提供", "开设", "参加", "召开", "上", "下", "内", "外", "后", "前", "及时",
     "纳入", "接入", "融入", "进入", "入选", "纷纷", "不仅", "此外", "如此", "而", "又",
+    "打造", "建成", "搭建", "代表", "创建", "争创", "大力发展", "申报", "共建", "联合", "组建", "成立", "构建", "以上", "左右", "余", "多", "个", "家", "项",
     "大力", "全力", "着力", "深入", "不断", "逐步", "统筹", "鼓励", "促进", "加大", "有效", "共同",
 }
 SOFT_STOP = {"和", "与", "及", "以及"}
@@ -48,15 +49,34 @@ class Span:
 
 
 def clause_bounds(text: str, pos: int) -> int:
-    """Start of the clause holding ``pos`` (after the last punctuation before it)."""
+    """Start of the clause holding ``pos`` (after the last punctuation before it); a short
+    bracketed note inside a name, as in 智慧社区(村居)建设, does not end the clause."""
     i = pos
-    while i > 0 and text[i - 1] not in PUNCT:
+    while i > 0:
+        ch = text[i - 1]
+        if ch in ")）":
+            j = max(text.rfind("(", max(0, i - 8), i - 1), text.rfind("（", max(0, i - 8), i - 1))
+            inner = text[j + 1:i - 1] if j >= 0 else ""
+            if j > 0 and 1 <= len(inner) <= 5 and re.fullmatch(f"[{CJK}]+", inner) \
+                    and text[j - 1] not in PUNCT:
+                i = j
+                continue
+        if ch in PUNCT:
+            break
         i -= 1
     return i
 
 
 def _tokens_before(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    return [(w, s + start, e + start) for w, s, e in cut(text[start:end])]
+    # A bracketed note is one token, so the walk steps over it.
+    out = []
+    for m in re.finditer(r"[(（][^()（）]{1,5}[)）]|[^()（）]+", text[start:end]):
+        if m.group(0)[0] in "(（":
+            out.append((m.group(0), start + m.start(), start + m.end()))
+        else:
+            out += [(w, s + start + m.start(), e + start + m.start())
+                    for w, s, e in cut(m.group(0))]
+    return out
 
 
 def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: int = 22) -> int:
@@ -75,9 +95,13 @@ def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: in
         if w in HARD_STOP or w.isdigit() or re.fullmatch(r"[0-9.%]+|[一二三四五六七八九十]+", w):
             break
         if w in SOFT_STOP:
+            if crossed:
+                break
             crossed = True
             i -= 1
             continue
+        if crossed and re.search(r"[局厅委办院司部]$", w):
+            break  # another organisation ends here: 甲局与乙局 are two names
         if crossed:
             extended = s
         else:
@@ -128,7 +152,7 @@ def find_titles(text: str) -> list[Span]:
         title = m.group(1).strip()
         dt = doc_type(title.replace("<", "").replace(">", ""))
         attrs: dict = {}
-        if dt is None:
+        if dt is None or len(PERIOD_RE.sub("", title)) - len(dt[0]) < 3:
             continue
         attrs["doctype"] = dt
         if pm := PERIOD_RE.search(title):
@@ -143,6 +167,11 @@ def find_titles(text: str) -> list[Span]:
         inner = re.search(r"<([^<>]+)>", title)
         if inner:
             attrs["based_on_title"] = inner.group(1)
+            idt = doc_type(inner.group(1))
+            if idt:
+                s0 = m.start() + 1 + inner.start(1)
+                out.append(Span("document", inner.group(1), s0, s0 + len(inner.group(1)), 0.8,
+                                {"doctype": idt, "nested": True}))
         if m2 := re.match(r"^(中共[^关]{2,12}?(?:委员会|省委|市委)|[^关]{2,16}?(?:人民政府|政府|"
                           r"办公厅|委员会))关于", title):
             attrs["issuer_text"] = m2.group(1)
@@ -162,14 +191,14 @@ def find_titles(text: str) -> list[Span]:
 ORG_SUFFIX_RE = re.compile(
     r"(?:人民政府|政府(?!工作|信息|网站|部门|规章|决策|公报|采购|数据|服务)|办公厅|办公室|"
     r"(?:新闻|网信|政府|金融|研究|改革|督查|信访|应急)办|"
-    r"(?:组织|宣传|统战)部|委员会|(?<=[省市县])委(?!员)|(?:发展改革|卫生健康|教育|网信|财政)委|"
-    r"(?:管理|服务|监管|[据理务管计安源牧物象事障批侨保])局(?![长面部限势])|"
+    r"(?:组织|宣传|统战)部|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|(?<=[省市县])委(?!员)|(?:发展改革|卫生健康|教育|网信|财政)委|"
+    r"(?:管理|服务|监管|[据理务管计安源牧物象事障批侨保设监游政商业医体技文息育])局(?![长面部限势])|"
     r"(?<![大客餐])厅(?![长局])|研究院|研究所|"
-    r"(?:研究|技术创新|创新|指挥|数据|服务)中心|集团(?!化)|公司|实验室|大学|达摩院|协会|档案馆)")
+    r"(?:研究|技术创新|创新|指挥|服务)中心|集团(?!化)|公司|交易所|国务院(?!办公厅|常务)|实验室|大学|达摩院|协会|档案馆)")
 ORG_GENERIC = {"省政府", "市政府", "区政府", "县政府", "政府", "各区政府", "本机关",
                "办公室", "委员会", "公司", "大学", "集团", "协会", "实验室", "研究院", "档案馆",
-               "国家实验室", "政府办公厅", "省委", "市委"}
-STRONG_ORG = ("集团", "公司", "实验室", "大学", "研究院", "研究所", "协会", "达摩院", "研究中心")
+               "国家实验室", "政府办公厅"}
+STRONG_ORG = ("集团", "公司", "交易所", "实验室", "大学", "研究院", "研究所", "协会", "达摩院", "研究中心")
 NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心", "贸易中心", "网络中心",
                 "制作中心", "创新中心", "融合发展创新中心", "指挥中心", "云中心", "算力中心")
 
@@ -178,7 +207,7 @@ def org_type(name: str) -> str:
     if re.search(r"(省委|市委|县委|委员会)$", name) and ("中共" in name or name.endswith(
             ("省委", "市委", "县委"))):
         return "party-committee"
-    if name.endswith(("办公室", "新闻办", "网信办", "办公厅", "督查办", "信访办", "应急办")):
+    if name.endswith(("办公室", "新闻办", "网信办", "办公厅", "督查办", "信访办", "应急办", "处")):
         return "office"
     if name.endswith(("研究院", "研究所", "中心", "实验室", "大学", "达摩院")):
         return "institute"
@@ -197,6 +226,12 @@ def find_orgs(text: str) -> list[Span]:
         start = strip_lead(text, start, end)
         name = text[start:end]
         if len(name) < 3 and name not in ("省委", "市委"):
+            continue
+        if re.match(r"^[省市县区]级", name):
+            continue
+        # "14家大数据省级重点企业研究院" counts a class of bodies; it names none of them.
+        if re.search(r"\d[家个所]?$", text[:start]) or re.match(r"^[家个所]", name) \
+                and re.search(r"\d$", text[:start]):
             continue
         if name in ORG_GENERIC or name.endswith(NOT_ORG_STEM) and "云" in name:
             continue
@@ -223,7 +258,7 @@ def find_lead_notes(text: str) -> list[Span]:
         inner_start = m.start(1)
         parts = []
         pos = inner_start
-        for part in re.split(r"[、，,]", m.group(1)):
+        for part in re.split(r"[、，,]|牵头|负责", m.group(1)):
             s = text.find(part, pos)
             pos = s + len(part)
             p = part.strip()
@@ -249,23 +284,28 @@ def find_places(text: str) -> list[Span]:
         short = m.group(1)
         out.append(Span("place", m.group(0), m.start(), m.end(), 0.95 if m.group(2) else 0.85,
                         {"type": "province", "short": short}))
+    for m in re.finditer(r"中国(?!特色)|我国", text):
+        out.append(Span("place", m.group(0), m.start(), m.end(), 0.8,
+                        {"type": "country", "short": "中国"}))
     for m in SHORT_CITY_RE.finditer(text):
         out.append(Span("place", m.group(0), m.start(), m.end(), 0.9 if m.group(2) else 0.8,
                         {"type": "city", "short": m.group(1)}))
     for m in CITY_RE.finditer(text):
         stem = m.group(1)
-        # Only a whole jieba token "X市"/"X" (tagged as a place name) is a city.
-        for w, s, e in cut(text[max(0, m.start() - 2):m.end()]):
-            pass
-        toks = cut(text[clause_bounds(text, m.start()):m.end()])
-        last = toks[-1][0] if toks else ""
-        prev = toks[-2][0] if len(toks) > 1 else ""
+        # Only a jieba place-name token followed by a 市 token is a city (not 长三角|市场).
         from .segment import tags
 
-        tag = tags().get(prev, "") if last == "市" else tags().get(last[:-1], "")
-        cand = prev if last == "市" else last[:-1]
-        if cand and len(cand) >= 2 and tag == "ns" and stem.endswith(cand) \
-                and cand not in L.CITIES and cand not in L.PROVINCES:
+        cs = clause_bounds(text, m.start())
+        toks = cut(text[cs:min(len(text), m.end() + 2)])
+        pos = m.end() - 1 - cs
+        cand = None
+        for i, (w, a, _b) in enumerate(toks):
+            if a == pos and w == "市" and i > 0 and tags().get(toks[i - 1][0]) == "ns":
+                cand = toks[i - 1][0]
+            elif a <= pos and w.endswith("市") and a + len(w) - 1 == pos and len(w) >= 3 \
+                    and "ns" in (tags().get(w[:-1]), tags().get(w)):
+                cand = w[:-1]
+        if cand and len(cand) >= 2 and cand not in L.CITIES and cand not in L.PROVINCES:
             s = m.end() - 1 - len(cand)
             out.append(Span("place", cand + "市", s, m.end(), 0.7,
                             {"type": "city", "short": cand}))
@@ -301,17 +341,20 @@ def find_people(text: str) -> list[Span]:
 
 # ------------------------------------------------------------------ programmes and platforms
 
-PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|平台|云中心|"
-               r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|上|$)|系统工程)")
+PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|"
+               r"平台(?!渠道|即服务|载体|功能|经济|企业|型|建设处)|云中心|"
+               r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程)")
 QUOTED_SEQ_RE = re.compile(
-    r"((?:“[^“”]{1,14}”){1,6})((?:[一二三四五六七八九十两]|\d+)[大项个]?)?" + "(" + PROG_SUFFIX + ")")
+    r"((?:“[^“”]{1,16}”){1,6})((?:[一二三四五六七八九十两]|\d+)[大项个]一?)?" + "(" + PROG_SUFFIX +
+    r"|重点任务)")
 PLAIN_PROG_RE = re.compile(PROG_SUFFIX)
 QUOTE_RE = re.compile(r"“([^“”]{1,14})”")
 PROG_GENERIC = {"平台", "工程", "行动", "计划", "战略", "云", "新平台", "该平台", "省级平台",
                 "国家级平台", "一朵云", "政务云", "工作平台", "服务平台", "业务平台", "数据平台",
                 "公共平台", "信息平台", "管理平台", "统一平台", "综合平台", "平台建设", "建设行动",
                 "专项行动", "攻坚行动", "各类平台", "技术平台", "创新平台", "网络平台", "实体平台",
-                "热线平台", "应用平台", "研发平台", "监管平台"}
+                "热线平台", "应用平台", "研发平台", "监管平台", "主体工程", "受理平台",
+                "新媒体平台", "提升平台", "新产业平台"}
 PLACE_SHORT = set(L.PROVINCES) | set(L.CITIES)
 
 
@@ -376,6 +419,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         # "入选国家…平台" names a designation, not a platform.
         if text[max(0, start - 2):start] == "入选":
             continue
+        if re.match(r"^重大", name) and len(name) <= 4 or not has_cjk(name.rstrip("平台云工程")):
+            continue
         if name in PROG_GENERIC or re.search(r"\d", name) and not re.search(r"\d\.\d|2\.0|3\.0",
                                                                              name):
             continue
@@ -400,6 +445,65 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             out.append(Span("programmes", q.group(1), s + 1, s + len(q.group(0)) - 1, 0.6,
                             {"type": "programme"}))
         taken.append((m.start(), m.end()))
+    # A quoted name right after a verb of doing: 抢抓“新基建”, 开展“爱山东”, 打造数据共享“高速通道”.
+    for m in re.finditer(rf"(推进|推动|实施|开展|抢抓|深化|打造|推行|上线|启动|建设)([{CJK}]{{0,6}}?)"
+                         r"“([^“”]{2,10})”", text):
+        if not free(m.start(2), m.end()):
+            continue
+        if re.match(r"[的等]", text[m.end():m.end() + 1]) or m.group(2).endswith("的"):
+            continue
+        g2s, changed = m.start(2), True
+        while changed:
+            changed = False
+            for v in LEAD_VERBS + SCOPE_PREFIX:
+                if text.startswith(v, g2s) and g2s + len(v) <= m.end(2):
+                    g2s += len(v)
+                    changed = True
+        if g2s == m.end(2):
+            s_, e_, name = m.start(3), m.end(3), m.group(3)
+            # “网、云、端”新型基础设施建设: the words after the quote belong to the name.
+            tail = re.match(rf"[{CJK}]{{2,10}}?(建设|工程|行动|改革)", text[m.end():])
+            if tail:
+                s_, e_ = m.start(3) - 1, m.end() + tail.end()
+                name = text[s_:e_]
+        else:
+            s_, e_ = g2s, m.end()
+            name = text[s_:e_]
+        sec = "platforms" if re.search("(平台|通道|云)$", m.group(3)) else "programmes"
+        out.append(Span(sec, name, s_, e_, 0.6, {"type": "programme"}))
+        taken.append((m.start(2), m.end()))
+    # Names listed before 入选/获评 are what won the designation (海尔卡奥斯、浪潮云洲连续入选…平台).
+    for m in re.finditer(rf"((?:[{CJK}A-Za-z]{{2,8}}、)+[{CJK}A-Za-z]{{2,8}}?)(?:连续|成功|先后|均)?"
+                         r"(?:入选|获评|被评为|被认定为)([^，。；]{0,20})", text):
+        kind = "platforms" if "平台" in m.group(2) else "programmes"
+        pos = m.start(1)
+        for item in m.group(1).split("、"):
+            s_ = text.find(item, pos)
+            pos = s_ + len(item)
+            start = s_
+            if item == m.group(1).split("、")[0]:
+                start = left_extend(text, s_ + len(item))
+                item = text[start:s_ + len(item)]
+            if len(item) >= 2 and free(start, start + len(item)):
+                out.append(Span(kind, item, start, start + len(item), 0.65, {"type": "programme"}))
+                taken.append((start, start + len(item)))
+    # A run of quoted slogans closed by 等: “网上办”“零跑腿”“不见面审批”等.
+    for m in re.finditer(r"((?:“[^“”]{2,6}”){2,6})等", text):
+        if not free(m.start(), m.end()):
+            continue
+        for q in QUOTE_RE.finditer(m.group(1)):
+            s = m.start() + q.start()
+            out.append(Span("programmes", q.group(1), s + 1, s + len(q.group(0)) - 1, 0.55,
+                            {"type": "programme"}))
+        taken.append((m.start(), m.end()))
+    # "推进…智慧/数字…建设": 全面推进新型智慧城市建设, 推进数字长三角建设.
+    for m in re.finditer(rf"(?:推进|推动|加快|深化)(?:全省|全市)?([{CJK}]{{2,8}}?)建设", text):
+        s1 = strip_lead(text, m.start(1), m.end())
+        if re.search("智慧|数字|智能|未来|新型", m.group(1)) and free(s1, m.end()) \
+                and not text.startswith(("构建", "建设", "打造"), m.start(1)):
+            out.append(Span("programmes", text[s1:m.end()], s1, m.end(), 0.6,
+                            {"type": "programme"}))
+            taken.append((s1, m.end()))
     # Quoted strategy names built on a place: “数智德州”, “数字山东”.
     for m in QUOTE_RE.finditer(text):
         q = m.group(1)
@@ -415,7 +519,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                             {"type": "programme"}))
             taken.append((m.start(), m.end()))
     # 数字 + place: 数字山东, 数字浙江, 数字烟台 (the provincial digital programmes).
-    for m in re.finditer("数字(" + "|".join(sorted(PLACE_SHORT, key=len, reverse=True)) + ")",
+    for m in re.finditer("数字(" + "|".join(sorted(PLACE_SHORT | {"中国"}, key=len,
+                                                   reverse=True)) + ")",
                          text):
         if free(m.start(), m.end()):
             end = m.end()
@@ -431,7 +536,7 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
 
 DEADLINE_RE = re.compile(
     r"(?:(\d{4})年)?(?:(\d{1,2})月(?:(\d{1,2})日)?|(年))(底前|底|末前|末|前|内)|"
-    r"(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|(今年年底前?|今年底前?|年内)|(\d{4})年底前?")
+    r"(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|(今年年底前?|今年底前?)|(\d{4})年底前?")
 
 
 def resolve_deadline(m: re.Match, doc_date: _dt.date, year_hint: int | None
@@ -472,6 +577,8 @@ def find_deadlines(text: str, doc_date: _dt.date) -> list[Span]:
         # A bare "N月" is a date, not a deadline; only "底/末/前" phrases are targets.
         if re.fullmatch(r"\d{1,2}月\d{1,2}日(内)?", phrase):
             continue
+        if m.group(4) and m.group(5) not in ("底前", "底", "末"):
+            continue  # 年内/年前 are vague
         res = resolve_deadline(m, doc_date, None)
         if res is None:
             continue
@@ -496,7 +603,7 @@ NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
 UNIT_ALT = "|".join(sorted((re.escape(u) for u in L.UNITS), key=len, reverse=True))
 QTY_RE = re.compile(
     r"(突破|超过|超|逾|达到|达|近|接近|约|累计达到|累计|共|高于)?" + NUM +
-    r"(万(?!亿)|千|百)?(余|多)?(" + UNIT_ALT + r")(以上|左右|上下|余)?")
+    r"(万(?!亿)|千|百)?(余|多)?(" + UNIT_ALT + r"|M(?![A-Za-z]))(以上|左右|上下|余)?")
 RANK_RE = re.compile(r"(全国|全省)?排名第([一二三四五六七八九十\d]+)")
 PERIOD_CTX = [
     (re.compile(r"“?十三五”?(期间|时期)?"), "13th-fyp"),
@@ -579,9 +686,9 @@ MEASURE_STOP = re.compile(r"[，。；：、,;:()（）“”]")
 def measure_of(text: str, start: int, end: int, unit: str) -> tuple[str, int]:
     """What a number counts: the noun phrase before it (数字经济总量突破3万亿元), or the noun
     after a counter (313个部门)."""
-    after = text[end:end + 12]
+    after = text[end:end + 16].replace("“", "").replace("”", "")
     if unit in ("个", "家", "项", "类", "件", "张", "条", "台") and after:
-        m = re.match(rf"([{CJK}]{{2,10}}?)(?=[，。；、,;（(]|$|和|及|与|在|实现|的|\d|、)", after)
+        m = re.match(rf"([{CJK}+]{{2,14}}?)(?=[，。；、,;（(]|$|和|及|与|在|实现|的|\d|、)", after)
         if m and not re.match(r"^(以上|左右|上下|余)", after):
             word = m.group(1)
             if not word.startswith(("以上", "左右")):
@@ -597,9 +704,9 @@ def measure_of(text: str, start: int, end: int, unit: str) -> tuple[str, int]:
         words.insert(0, w)
         if sum(len(x) for x in words) >= 14:
             break
-    phrase = "".join(words)
+    phrase = "".join(words).lstrip("的")
     phrase = re.sub(r"^(培育|建设|打造|创建|遴选实施|遴选|实施|认定|运营|各类|全省|全市|新增|累计|"
-                    r"形成|开通|组织开展|开展|推广|建成|支持|发展|完成|其中|均|有|共)+", "", phrase)
+                    r"形成|开通|组织开展|开展|推广|建成|支持|发展|完成|其中|均)+", "", phrase)
     phrase = re.sub("^(" + "|".join(sorted(PLACE_SHORT, key=len, reverse=True)) + ")(省|市)?",
                     "", phrase) if len(phrase) > 4 else phrase
     if len(phrase) < 2:

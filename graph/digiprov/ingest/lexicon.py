@@ -59,7 +59,7 @@ DOC_TYPES: list[tuple[str, str, str]] = [
     ("管理办法", "doctype-measures", "Measures"),
     ("实施办法", "doctype-measures", "Measures"),
     ("暂行条例", "doctype-regulations", "Regulations"),
-    ("实施计划", "doctype-implementation-plan", "Implementation plan"),
+    ("实施计划", "doctype-implementing-plan", "Implementing plan"),
     ("年度报告", "doctype-report", "Report"),
     ("规划", "doctype-plan", "Plan"), ("方案", "doctype-scheme", "Scheme"),
     ("意见", "doctype-opinion", "Opinion"), ("办法", "doctype-measures", "Measures"),
@@ -77,7 +77,7 @@ DOC_TYPE_ZH = {"doctype-action-plan": "行动计划", "doctype-implementation-pl
                "doctype-plan": "规划", "doctype-scheme": "方案", "doctype-opinion": "意见",
                "doctype-recommendation": "建议", "doctype-provisions": "规定",
                "doctype-notice": "通知", "doctype-decision": "决定",
-               "doctype-catalogue": "目录"}
+               "doctype-catalogue": "目录", "doctype-implementing-plan": "实施计划"}
 
 # Units as written -> (concept key, zh label of the concept, English, multiplier applied to
 # the value). "万" before a counter is folded into the value (7万家 -> 70000 家), as the seeds do.
@@ -93,7 +93,7 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "台": ("unit-machine", "台", "machines"), "条": ("unit-line", "条", "lines"),
     "门": ("unit-course", "门", "courses"), "场": ("unit-session", "场", "sessions"),
     "公里": ("unit-km", "公里", "kilometres"), "期": ("unit-issue", "期", "issues"),
-    "名": ("unit-person", "名", "persons"), "人": ("unit-person", "名", "persons"),
+    "名": ("unit-person", "名", "persons"), "M": ("unit-mbps", "兆比特每秒", "megabits per second"), "人": ("unit-person", "名", "persons"),
 }
 UNIT_RANK = ("unit-rank", "名次", "rank")
 # Qualifier words -> (concept key, zh, English, symbol); the seeds' concepts use these keys.

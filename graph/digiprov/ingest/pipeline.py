@@ -99,6 +99,7 @@ class Ingestor:
         self.last_org: str | None = None
         self.people: dict[str, str] = {}     # name -> key (found with a role earlier)
         self.gaz_re: re.Pattern | None = None
+        self.publisher: str | None = None
         self.warnings: list[str] = []
         self.own_facts: set[tuple] = set()
         self.found: list[tuple] = []        # everything extracted, for evaluation
@@ -150,12 +151,17 @@ class Ingestor:
             out += [c + "市" + label[1:], c + label[1:]]
         if p and label.startswith(L.PROVINCES[p][0]):
             out.append("省" + label[len(L.PROVINCES[p][0]):])
+        # 上海市人民政府办公厅 = 上海市政府办公厅
+        out += [v.replace("人民政府", "政府") for v in out if "人民政府" in v] + \
+            [v.replace("政府", "人民政府") for v in out if "政府" in v and "人民政府" not in v]
         return out
 
     def canonical(self, kind: str, text: str, attrs: dict) -> tuple[str, list[str]]:
         aliases = []
         if kind == "place":
             short = attrs.get("short", text)
+            if attrs.get("type") == "country":
+                return "中国", ([text] if text != "中国" else [])
             full = L.PROVINCES[short][0] if attrs.get("type") == "province" and short in \
                 L.PROVINCES else (short + "市" if not text.endswith(("市", "区", "县")) else text)
             if full != text:
@@ -184,6 +190,12 @@ class Ingestor:
         return key
 
     def _mention(self, kind, text, para, start, end, conf, attrs) -> str | None:
+        if not X.has_cjk(text):
+            return None  # the seeds need a Chinese label; "5+" alone names nothing
+        if kind == "org" and text in ("省委", "市委", "省政府", "市政府", "区政府", "县政府"):
+            canon, _ = self.canonical(kind, text, attrs)
+            if canon == text:
+                return None  # "市委" of an unknown city names no one
         sections = {"place": ("places",), "org": ("organizations",), "person": ("people",),
                     "document": ("documents",), "platforms": ("platforms", "programmes"),
                     "programmes": ("programmes", "platforms")}[kind]
@@ -199,7 +211,7 @@ class Ingestor:
         lk = (section if section not in ("platforms", "programmes") else "prog", label_key(canon))
         key = self.by_label.get(lk)
         if key is None:
-            for a in aliases:
+            for a in [*aliases, *self.variants(canon), *self.variants(text)]:
                 key = key or self.by_label.get((lk[0], label_key(a)))
         if key is not None:
             c = self.cands[key]
@@ -220,7 +232,9 @@ class Ingestor:
             prefix = ""
             f["type"] = typ
             f["zh"] = canon
-            if typ == "province" and short in L.PROVINCES:
+            if typ == "country":
+                f["en"], f["wikidata"] = "China", "Q148"
+            elif typ == "province" and short in L.PROVINCES:
                 f["en"] = L.PROVINCES[short][2]
                 f["code"] = L.PROVINCES[short][1]
             elif short in L.CITIES:
@@ -229,6 +243,11 @@ class Ingestor:
                 prov = self.province_of_code(L.CITIES[short][0])
                 if prov:
                     f["within"] = prov
+            if typ == "province":
+                china = self.known("中国", ("places",))
+                ck = china.key if china else self.by_label.get(("places", label_key("中国")))
+                if ck:
+                    f["within"] = ck
             else:
                 review.append("area code and parent place unknown")
             en = f.get("en", "")
@@ -386,6 +405,11 @@ class Ingestor:
         for name, key in self.people.items():
             for m in re.finditer(re.escape(name), t):
                 spans.append(X.Span("person", name, m.start(), m.end(), 0.8, {"seen": key}))
+        # The publisher given on the command line is an organisation wherever the text names it.
+        if self.publisher and len(self.publisher) >= 3:
+            for m in re.finditer(re.escape(normalize(self.publisher)), t):
+                spans.append(X.Span("org", m.group(0), m.start(), m.end(), 0.9,
+                                    {"type": "enterprise" if "网" in m.group(0) else "agency"}))
         titles = X.find_titles(t)
         spans += titles
         spans += X.find_orgs(t)
@@ -416,7 +440,7 @@ class Ingestor:
         taken: list[tuple[int, int]] = []
         out = []
         for s in order:
-            if "part_of_span" in s.attrs or all(s.end <= a or s.start >= b for a, b in taken):
+            if "part_of_span" in s.attrs or "nested" in s.attrs or all(s.end <= a or s.start >= b for a, b in taken):
                 out.append(s)
                 taken.append((s.start, s.end))
         return sorted(out, key=lambda s: s.start)
@@ -434,7 +458,8 @@ class Ingestor:
             c = self.cands.get(k)
             if c is None or "within" in c.fields:
                 continue
-            m = re.match(r"^(.{2,10}?(?:人民政府|政府|省委|市委))(.{2,})$", c.fields["zh"])
+            m = re.match(r"^(.{2,10}?(?:人民政府|政府|省委|市委))(.{2,})$", c.fields["zh"]) or \
+                re.match(r"^(.{3,20}?[局厅])(.{2,12}处)$", c.fields["zh"])
             if m and c.fields["type"] in ("office", "agency", "party-committee") \
                     and m.group(2) not in ("人民政府",):
                 parent = self.mention("org", m.group(1), p.para, off + s.start,
@@ -709,6 +734,7 @@ def run(path: str | Path, *, title: str, publisher: str, date: str, url: str | N
     if url:
         src_fields["url"] = url
     ing = Ingestor(gz, doc_date, skey)
+    ing.publisher = publisher.strip()
     ing.survey(paragraphs(path, encoding))
     n_par = chars = 0
     for para in paragraphs(path, encoding):
