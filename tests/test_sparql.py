@@ -450,3 +450,26 @@ def test_help_has_examples(run_cli):
 def test_syntax_error_from_library(tiny):
     with pytest.raises(QueryError, match="SPARQL syntax error"):
         sel(tiny, "SELECT WHERE")
+
+
+def test_end_to_end_subprocess(built_out):
+    """Once as a real process: the console script, stdin, exit codes, UTF-8 output."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("digiprov")
+    base = [str(exe), "--out", str(built_out), "--seeds", str(Path(__file__).parent.parent /
+                                                               "seeds"), "query"]
+    p = subprocess.run([*base, "-"], input="ASK { ?p skos:prefLabel '山东省'@zh }",
+                       capture_output=True, text=True, timeout=120)
+    assert (p.returncode, p.stdout) == (0, "true\n")
+    p = subprocess.run([*base, "ASK { ?p skos:prefLabel '不存在'@zh }"], capture_output=True,
+                       text=True, timeout=120)
+    assert (p.returncode, p.stdout) == (1, "false\n")
+    p = subprocess.run([*base, "SELECT ?l WHERE { ?p a dp:Province ; skos:prefLabel ?l "
+                        "FILTER(lang(?l) = 'zh') }"], capture_output=True, timeout=120)
+    assert p.returncode == 0 and p.stdout.decode("utf-8").splitlines()[2] == "山东省"
+    p = subprocess.run([*base, "SELECT"], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr.startswith("digiprov: error: SPARQL syntax error") and \
+        p.stderr.count("\n") == 1
