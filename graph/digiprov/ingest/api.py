@@ -40,7 +40,8 @@ class IngestReport:
                  "facts: " + ", ".join(f"{s} {kinds[s]}" for s in
                                        ("documents", "memberships", "milestones", "observations")
                                        if kinds[s]) + f"; already in the graph: {r.known_facts}",
-                 f"TriG preview: {self.new_quads} new quads -> {self.out_dir / PREVIEW}",
+                 f"TriG preview: {self.new_quads} new quads -> {self.out_dir / PREVIEW}"
+                 if self.new_quads else "TriG preview: not written",
                  f"low-confidence (< {LOW_CONFIDENCE}): {len(self.low)}"]
         lines += [f"  {x}" for x in self.low[:15]]
         if len(self.low) > 15:
@@ -111,39 +112,47 @@ def write_trig(quads, dest) -> None:
 
 def ingest(path: str | Path, out_dir: str | Path, *, title: str, publisher: str, date: str,
            url: str | None = None, gz: Gazetteer | None = None, seeds_dir: str | Path | None = None,
-           strict: bool = False) -> IngestReport:
+           strict: bool = False, preview: bool = True) -> IngestReport:
     """Extract candidates from ``path`` and write OUT_DIR/candidates.yaml + candidates.trig.
 
     Nothing is written unless the candidates load together with the seeds (so ``accept`` can
     merge them); the output directory is replaced atomically."""
     from ..atomic import atomic_dir
 
-    if out_dir is None or str(out_dir).strip() == "":
-        raise InputError("no output directory (-o DIR)")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
+    out = Path(out_dir) if out_dir is not None and str(out_dir).strip() else None
+    if out is not None and out.exists() and not out.is_dir():
         raise InputError(f"output {out} exists and is not a directory")
     sdir = Path(seeds_dir) if seeds_dir else None
     if gz is None:
         gz = from_seeds(sdir)
     result = run(path, title=title, publisher=publisher, date=date, url=url, gz=gz,
                  strict=strict)
-    report = IngestReport(result, out)
+    report = IngestReport(result, out or Path("-"))
     report.low = [f"{c.section}/{c.key} ({c.confidence:.2f}): "
                   f"{c.fields.get('zh') or c.fields.get('value_text') or ''}"
                   for c in result.candidates if c.confidence < LOW_CONFIDENCE]
+    if out is None:
+        return report  # evaluation only: nothing is written
     text = render_result(result)
     with atomic_dir(out) as tmp:
         cand = tmp / CANDIDATES
         cand.write_text(text, encoding="utf-8")
-        try:
-            quads = preview_quads(sdir, cand)
-        except SeedError as e:
-            raise InputError(f"internal: candidates do not load with the seeds ({e})") from None
-        with (tmp / PREVIEW).open("wb") as fh:
-            write_trig(quads, fh)
-        report.new_quads = len(quads)
+        if preview:
+            try:
+                quads = preview_quads(sdir, cand)
+            except SeedError as e:
+                raise InputError(f"internal: candidates do not load with the seeds ({e})"
+                                 ) from None
+            with (tmp / PREVIEW).open("wb") as fh:
+                write_trig(quads, fh)
+            report.new_quads = len(quads)
     return report
+
+
+def evaluate_run(report: IngestReport, gold: str | Path):
+    from .evaluate import evaluate
+
+    return evaluate(report.result, gold)
 
 
 def accept(candidates: str | Path, seeds_dir: str | Path, min_confidence: float = 0.0):

@@ -342,7 +342,9 @@ class Ingestor:
 
     def seen_fact(self, sig: tuple) -> bool:
         """True (and counted) when the graph or this run already holds the fact."""
-        if sig in self.gz.facts or sig in self.own_facts:
+        # Two observations of one text may share value, unit and area (10个左右 twice):
+        # only the graph's facts count as seen for them.
+        if sig in self.gz.facts or (sig in self.own_facts and sig[0] != "observations"):
             self.known_facts += 1
             return True
         self.own_facts.add(sig)
@@ -417,11 +419,17 @@ class Ingestor:
         people = X.find_people(t)
         spans += people
         spans += X.find_programmes(t, [(s.start - 1, s.end + 1) for s in titles])
-        for sp in people:
-            for other in spans:
-                if other is not sp and other.kind == "person" and other.start == sp.start \
-                        and other.end == sp.end:
-                    other.attrs.update(sp.attrs)
+        # A gazetteer hit wins over a pattern hit on the same span but keeps what the pattern
+        # learnt (a person's position, a title's type and period).
+        same: dict[tuple[int, int], list[X.Span]] = {}
+        for sp in spans:
+            same.setdefault((sp.start, sp.end), []).append(sp)
+        for group in same.values():
+            gaz = [g for g in group if "gaz" in g.attrs]
+            for g in gaz:
+                for other in group:
+                    if "gaz" not in other.attrs:
+                        g.attrs.update({k: v for k, v in other.attrs.items() if k not in g.attrs})
         chosen = self.resolve(spans)
         keyed: list[tuple[X.Span, str]] = []
         for sp in chosen:
@@ -499,7 +507,7 @@ class Ingestor:
 
         # Documents: type, period, issuer, jurisdiction.
         for s, k in keyed:
-            if s.kind != "document":
+            if s.kind != "document" or "doctype" not in s.attrs:
                 continue
             self.found.append(("doctype", k, L.DOC_TYPE_ZH.get(s.attrs["doctype"][1],
                                                                s.attrs["doctype"][0])))
