@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -148,3 +149,23 @@ def test_push_unreachable(run_cli):
 def test_push_needs_a_target(run_cli):
     r = run_cli("push")
     assert r.exit_code == 2 and "give --endpoint URL" in r.output
+
+
+@pytest.mark.server
+def test_push_prune_removes_only_our_stale_graphs(oxigraph, dataset, run_cli):
+    stale = "https://w3id.org/digiprov/id/statement/gone/p1-0-1"
+    foreign = "http://example.org/someone-elses-graph"
+    for g in (stale, foreign):
+        req = urllib.request.Request(
+            oxigraph + "/store?graph=" + urllib.parse.quote(g, safe=""), method="PUT",
+            data=b"<http://example.org/s> <http://example.org/p> \"1\" .\n",
+            headers={"Content-Type": "application/n-triples"})
+        urllib.request.urlopen(req, timeout=30).read()
+    r = run_cli("push", "--endpoint", oxigraph + "/query", "--quiet", "--prune")
+    assert r.exit_code == 0, r.output
+    assert r.output.strip().endswith("; removed 1 stale graph(s)")
+    graphs = {str(g) for *_, g in server_quads(oxigraph)}
+    assert stale not in graphs and foreign in graphs
+    assert {str(g) for g in dataset.graph_names()} <= graphs
+    r = run_cli("push", "--graph-store", oxigraph + "/store", "--prune")
+    assert r.exit_code == 2 and "--prune needs --endpoint" in r.output

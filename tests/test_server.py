@@ -458,3 +458,36 @@ def test_query_page_in_chromium(endpoint, dataset, artifacts_dir):
         page.screenshot(path=str(artifacts_dir / "sparql-query-page.png"), full_page=True)
         browser.close()
     assert foreign == []
+
+
+def test_thread_mode_timeout_in_process():
+    """--workers 0: the server runs queries in threads and still answers 503 on time.
+
+    The dataset is 200 tiny triples; a three-way cross product counts 8 million rows, which
+    takes Oxigraph about a second or more, far above the 0.2 s limit."""
+    import threading
+
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from digiprov.server import ServerOptions, SparqlApp, make_server
+    from digiprov.store import memory_oxigraph
+
+    ex = Namespace("http://example.org/")
+    ds = memory_oxigraph([(ex[f"s{i}"], ex.p, Literal(i), DATASET_DEFAULT_GRAPH_ID)
+                          for i in range(200)])
+    opts = ServerOptions(workers=0, timeout=0.2, access_log=False)
+    app = SparqlApp(ds, opts)
+    server = make_server(app, "127.0.0.1", 0)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    base = "http://{}:{}".format(*server.server_address[:2])
+    try:
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            wrapper(base, "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }").query()
+        assert exc.value.code == 503 and b"0.2 s time limit" in exc.value.read()
+        res = wrapper(base, "SELECT (COUNT(*) AS ?n) { ?a ?b ?c }").query().convert()
+        assert res["results"]["bindings"][0]["n"]["value"] == "200"
+    finally:
+        server.shutdown()
+        server.server_close()
+        app.runner.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
@@ -25,10 +25,14 @@ class PushReport:
     graphs: int
     quads: int
     bytes: int
+    pruned: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"pushed {self.quads} quads ({self.graphs} named graphs + the default graph, "
-                f"{self.bytes / 1024:.0f} KiB of N-Triples) to {self.url}")
+        s = (f"pushed {self.quads} quads ({self.graphs} named graphs + the default graph, "
+             f"{self.bytes / 1024:.0f} KiB of N-Triples) to {self.url}")
+        if self.pruned:
+            s += f"; removed {len(self.pruned)} stale graph(s)"
+        return s
 
 
 def graph_store_url(endpoint: str) -> str:
@@ -87,4 +91,27 @@ def push_dataset(ds: DigiDataset, url: str, *, user: str | None = None,
     return PushReport(url, len(names), total_quads, total_bytes)
 
 
-__all__ = ["push_dataset", "graph_store_url", "PushReport"]
+def prune_stale_graphs(ds: DigiDataset, url: str, endpoint: str, own_prefixes: list[str], *,
+                       user: str | None = None, password: str | None = None,
+                       timeout: float = 60.0) -> list[str]:
+    """DELETE the store's graphs under ``own_prefixes`` that the dataset no longer has.
+
+    Graphs outside those namespaces belong to someone else and are never touched."""
+    from .sparql import run_remote
+
+    res = run_remote(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                     timeout=timeout, user=user, password=password)
+    ours = {str(g) for g in ds.graph_names()}
+    stale = sorted(str(g) for (g,) in res.rows
+                   if any(str(g).startswith(p) for p in own_prefixes) and str(g) not in ours)
+    for g in stale:
+        target = _with_param(url, "graph=" + urllib.parse.quote(g, safe=""))
+        status, _ctype, data = http_request("DELETE", target, None, {}, timeout=timeout,
+                                            user=user, password=password, what="graph store")
+        if not (200 <= status < 300 or status == 404):
+            raise RemoteError(f"graph store {url} refused to delete graph <{g}>: "
+                              f"HTTP {status}: {_excerpt(data)}")
+    return stale
+
+
+__all__ = ["push_dataset", "prune_stale_graphs", "graph_store_url", "PushReport"]

@@ -169,14 +169,18 @@ def register(main: click.Group) -> None:
                        "--user is given without one).")
     @click.option("--timeout", type=float, default=60.0, show_default=True,
                   help="Seconds to wait for each request.")
+    @click.option("--prune", is_flag=True, help="Afterwards delete the store's graphs in "
+                  "digiprov's namespaces that the dataset no longer has (needs --endpoint). "
+                  "Other graphs are never touched.")
     @click.option("--quiet", is_flag=True, help="No progress bar.")
     @click.pass_obj
-    def push(cfg, endpoint, graph_store, user, password, timeout, quiet):
+    def push(cfg, endpoint, graph_store, user, password, timeout, prune, quiet):
         """Load the dataset into an external triple store (SPARQL 1.1 Graph Store Protocol).
 
         Each named graph is replaced as a whole (PUT ?graph=IRI) and the default graph via
         PUT ?default, so pushing twice leaves the store as after the first push. Graphs the
-        store holds that the dataset does not are left alone.
+        store holds that the dataset does not are left alone, unless --prune removes those in
+        digiprov's own namespaces.
 
         \b
         Example:
@@ -189,6 +193,8 @@ def register(main: click.Group) -> None:
 
         if not endpoint and not graph_store:
             raise InputError("give --endpoint URL (or --graph-store URL)")
+        if prune and not endpoint:
+            raise InputError("--prune needs --endpoint URL to list the store's graphs")
         url = graph_store or graph_store_url(endpoint)
         if user is not None and password is None:
             password = click.prompt(f"password for {user}", hide_input=True, default="",
@@ -203,4 +209,11 @@ def register(main: click.Group) -> None:
                     report = push_dataset(ds, url, user=user, password=password,
                                           timeout=timeout, progress=lambda _g: bar.update(1),
                                           graphs=names)
+            if prune:
+                from ..push import prune_stale_graphs
+                from ..vocab import DEF_NS, id_namespace
+
+                report.pruned = prune_stale_graphs(
+                    ds, url, endpoint, [id_namespace(cfg.base), DEF_NS], user=user,
+                    password=password, timeout=timeout)
         click.echo(report.summary())
