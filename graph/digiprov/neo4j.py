@@ -40,6 +40,8 @@ END_CONSTRAINTS = "// ==== END CONSTRAINTS ===="
 # text, so labels full of ';' and ',' survive. Passed as --array-delimiter=U+001F.
 ARRAY_DELIMITER = "\x1f"
 DEFAULT_BATCH = 1000
+# Records per in-memory sort run (about 0.5 KB each in Python): bounds the scan's memory.
+SORT_CHUNK = 100_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 NODE_RESERVED = {"uri", "statements", "sources"}
 REL_PROPS = ("statements", "sources", "paragraphs", "starts", "ends", "graphs")
@@ -170,6 +172,9 @@ def _coerce(value: tuple[str, Any, str], typ: str) -> Any:
 
 def cypher_literal(v: Any) -> str:
     """A Python value as a Cypher literal (strings double-quoted, dates as date(...))."""
+    if isinstance(v, str):  # most values: checked first
+        return '"' + (v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                      .replace("\r", "\\r").replace("\t", "\\t")) + '"'
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -177,9 +182,6 @@ def cypher_literal(v: Any) -> str:
     if isinstance(v, float):
         r = repr(v)
         return r if ("." in r or "e" in r) else r + ".0"
-    if isinstance(v, str):
-        return '"' + (v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                      .replace("\r", "\\r").replace("\t", "\\t")) + '"'
     if isinstance(v, _dt.date):
         return f'date("{v.isoformat()}")'
     if isinstance(v, (list, tuple)):
@@ -354,7 +356,7 @@ class PropertyGraph(contextlib.AbstractContextManager):
             for b in batches(pg): ...
     """
 
-    def __init__(self, ds, *, include_ontology: bool = False, sort_chunk: int = 200_000,
+    def __init__(self, ds, *, include_ontology: bool = False, sort_chunk: int = SORT_CHUNK,
                  tmpdir: str | Path | None = None):
         self._tmp = tempfile.TemporaryDirectory(prefix="digiprov-pg-", dir=tmpdir)
         tmp = Path(self._tmp.name)
@@ -553,9 +555,10 @@ def batches(pg: PropertyGraph, size: int = DEFAULT_BATCH) -> Iterator[Batch]:
 # ------------------------------------------------------------------ writers
 
 
-def write_cypher(ds, dest: Path | None, *, batch: int = DEFAULT_BATCH, **_: Any) -> str:
+def write_cypher(ds, dest: Path | None, *, batch: int = DEFAULT_BATCH,
+                 sort_chunk: int = SORT_CHUNK, **_: Any) -> str:
     """``export --format cypher``: constraints, then ``:param rows => [...]`` + UNWIND batches."""
-    with PropertyGraph(ds) as pg, atomic_file(dest, "w") as out:
+    with PropertyGraph(ds, sort_chunk=sort_chunk) as pg, atomic_file(dest, "w") as out:
         sch = pg.schema
         out.write(f"// digiprov property graph: {sch.nodes} nodes, {sch.relationships} "
                   "relationships. Mapping: docs/neo4j.md. Run with cypher-shell -f FILE.\n")
@@ -588,11 +591,11 @@ def _csv_cell(v: Any) -> str:
     return str(v)
 
 
-def write_csv(ds, dest: Path | None, **_: Any) -> str:
+def write_csv(ds, dest: Path | None, *, sort_chunk: int = SORT_CHUNK, **_: Any) -> str:
     """``export --format neo4j-csv``: node files per label set, relationship files per type."""
     if dest is None:
         raise InputError("neo4j-csv writes a directory; give -o DIR")
-    with PropertyGraph(ds) as pg, atomic_dir(dest) as tmp:
+    with PropertyGraph(ds, sort_chunk=sort_chunk) as pg, atomic_dir(dest) as tmp:
         sch = pg.schema
         node_files: dict[tuple[str, ...], tuple[Any, Any, list[str]]] = {}
         opened: list[Any] = []
