@@ -52,24 +52,61 @@ RDF_FORMATS = {
 
 def from_ox(term: Any) -> Node | None:
     """pyoxigraph term -> rdflib term (DefaultGraph -> rdflib's default graph id)."""
-    import pyoxigraph as ox
-
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
+    return _convert(term)
+
+
+def _convert(term: Any) -> Node:
+    import pyoxigraph as ox
+
+    cls = term.__class__
+    if cls is ox.NamedNode:
         return URIRef(term.value)
-    if isinstance(term, ox.Literal):
+    if cls is ox.Literal:
         if term.language:
             return Literal(term.value, lang=term.language)
         dt = term.datatype.value
-        if dt == str(XSD.string):
+        if dt == _XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(dt))
-    if isinstance(term, ox.BlankNode):
+    if cls is ox.BlankNode:
         return BNode(term.value)
-    if isinstance(term, ox.DefaultGraph):
+    if cls is ox.DefaultGraph:
         return DATASET_DEFAULT_GRAPH_ID
     raise TypeError(f"unsupported term {term!r}")
+
+
+_XSD_STRING = str(XSD.string)
+
+
+class TermCache:
+    """pyoxigraph -> rdflib conversion with memory of terms already seen.
+
+    Building an rdflib term is pure Python (URIRef validates its characters, Literal parses its
+    value), while results repeat the same IRIs and labels over and over: a dict lookup keyed by
+    the pyoxigraph term (hashed in Rust) makes big results ~15x cheaper to convert. ``limit``
+    bounds memory when streaming a whole store."""
+
+    __slots__ = ("cache", "limit")
+
+    def __init__(self, limit: int = 500_000):
+        self.cache: dict[Any, Node] = {}
+        self.limit = limit
+
+    def __call__(self, term: Any) -> Node | None:
+        if term is None:
+            return None
+        cache = self.cache
+        try:
+            return cache[term]
+        except KeyError:
+            pass
+        node = _convert(term)
+        if len(cache) >= self.limit:
+            cache.clear()
+        cache[term] = node
+        return node
 
 
 def to_ox(term: Node | None) -> Any:
@@ -200,10 +237,11 @@ class OxigraphDataset(DigiDataset):
     backend = "oxigraph"
 
     def __init__(self, store: Any, path: Path | None = None,
-                 manifest: dict[str, Any] | None = None):
+                 manifest: dict[str, Any] | None = None, read_only: bool = False):
         self.store = store
         self.path = path
         self.manifest = manifest or {}
+        self.read_only = read_only
 
     def query(self, sparql, bindings=None, *, union=True, default_graphs=None,
               named_graphs=None):
@@ -235,14 +273,32 @@ class OxigraphDataset(DigiDataset):
             raise StoreError(f"update failed: {e}") from None
 
     def quads(self, s=None, p=None, o=None, g=None):
+        conv = TermCache()
         for q in self.store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), to_ox(g)):
-            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), \
-                from_ox(q.graph_name)
+            yield conv(q.subject), conv(q.predicate), conv(q.object), conv(q.graph_name)
+
+    def triples(self, s=None, p=None, o=None):
+        """Triples of the union graph, each once; Oxigraph removes the duplicates, so no
+        Python set of every triple is kept."""
+        import pyoxigraph as ox
+
+        conv = TermCache()
+        terms = {name: to_ox(t) for name, t in (("s", s), ("p", p), ("o", o)) if t is not None}
+        res = self.store.query(
+            "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True,
+            substitutions={ox.Variable(k): v for k, v in terms.items()})
+        for sol in res:
+            yield conv(sol[0]) if s is None else s, conv(sol[1]) if p is None else p, \
+                conv(sol[2]) if o is None else o
 
     def graph_names(self):
         return sorted((from_ox(g) for g in self.store.named_graphs()), key=str)
 
     def __len__(self):
+        # A published store is read-only and its manifest holds the count persist() took;
+        # len(store) would scan the whole quad index (~0.25 s per million quads).
+        if self.read_only and isinstance(self.manifest.get("quads"), int):
+            return self.manifest["quads"]
         return len(self.store)
 
     def serialize(self, out, fmt):
@@ -267,11 +323,13 @@ def _ox_result(res: Any) -> QueryResult:
 
     if isinstance(res, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(res))
+    conv = TermCache(limit=1 << 62)  # one result: its distinct terms are bounded by its size
     if isinstance(res, ox.QuerySolutions):
         names = [v.value for v in res.variables]
-        rows = [tuple(from_ox(sol[i]) for i in range(len(names))) for sol in res]
+        # a QuerySolution iterates its values in variable order, None where unbound
+        rows = [tuple(map(conv, sol)) for sol in res]
         return QueryResult("select", vars=names, rows=rows)
-    triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in res]
+    triples = [(conv(t.subject), conv(t.predicate), conv(t.object)) for t in res]
     return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
 
 
@@ -301,8 +359,9 @@ class MemoryDataset(DigiDataset):
                 for t in self.ds.graph(g):
                     target.add(t)
         else:
-            self.ds.default_union = union
-            target = self.ds
+            # A per-query view over the same store: toggling default_union on the shared
+            # Dataset would leak between concurrent queries.
+            target = Dataset(store=self.ds.store, default_union=union)
         try:
             res = target.query(text, initBindings=bindings or {})
             if res.type == "ASK":
@@ -313,8 +372,6 @@ class MemoryDataset(DigiDataset):
             return QueryResult("graph", triples=list(res))
         except Exception as e:
             raise QueryError(f"query failed: {e}") from None
-        finally:
-            self.ds.default_union = False
 
     def update(self, sparql: str) -> None:
         try:
@@ -383,43 +440,149 @@ def _nt_literal(o: Node) -> str:
 def persist(quads: Iterable[Quad], out_dir: str | Path, manifest: dict[str, Any],
             chunk: int = 200_000, extra_files: Iterable[Path] = ()) -> Path:
     """Write quads into a new Oxigraph store under ``out_dir`` and atomically publish it."""
-    import pyoxigraph as ox
+    target = stage(quads, out_dir, chunk)
+    return finish(target, Path(out_dir), manifest)
 
-    out = Path(out_dir)
+
+def _new_target(out: Path) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StoreError(f"cannot create output directory {out}: {e.strerror}") from None
     name = f".dataset-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    target = out / name
+    return out / name
+
+
+def stage(quads: Iterable[Quad], out_dir: str | Path, chunk: int = 200_000) -> Path:
+    """Stream quads into a new, unpublished store directory under ``out_dir``.
+
+    Nothing is visible to readers until :func:`finish` publishes it; call :func:`discard` if
+    a later step (validation) fails. Quads go to Oxigraph's bulk loader as N-Quads text in
+    chunks, so memory stays bounded by ``chunk`` whatever the dataset size."""
+    import pyoxigraph as ox
+
+    out = Path(out_dir)
+    target = _new_target(out)
     try:
         (target / "oxigraph").mkdir(parents=True)
         store = ox.Store(str(target / "oxigraph"))
         buf: list[str] = []
-        count = 0
         for line in _nquad_lines(quads):
             buf.append(line)
             if len(buf) >= chunk:
                 store.bulk_load("".join(buf).encode(), ox.RdfFormat.N_QUADS)
-                count += len(buf)
                 buf.clear()
         if buf:
             store.bulk_load("".join(buf).encode(), ox.RdfFormat.N_QUADS)
-            count += len(buf)
         store.flush()
-        manifest = {**manifest, "quads": len(store), "digiprov": __version__,
-                    "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         del store
+    except OSError as e:
+        discard(target)
+        raise StoreError(f"cannot write the dataset under {out}: {e}") from None
+    except BaseException:
+        discard(target)
+        raise
+    return target
+
+
+def staged_dataset(target: Path) -> OxigraphDataset:
+    """A staged (unpublished) store, opened read-write, e.g. to validate it before publishing."""
+    import pyoxigraph as ox
+
+    return OxigraphDataset(ox.Store(str(target / "oxigraph")), target)
+
+
+def discard(target: Path) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+
+
+def finish(target: Path, out: Path, manifest: dict[str, Any],
+           quads: int | None = None) -> Path:
+    """Write the manifest (with the quad count) into a staged store and publish it."""
+    import pyoxigraph as ox
+
+    try:
+        if quads is None:
+            store = ox.Store.read_only(str(target / "oxigraph"))
+            quads = len(store)
+            del store
+        manifest = {**manifest, "quads": quads, "digiprov": __version__,
+                    "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                        encoding="utf-8")
         publish(target, out)
     except OSError as e:
-        shutil.rmtree(target, ignore_errors=True)
+        discard(target)
         raise StoreError(f"cannot write the dataset under {out}: {e}") from None
     except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
+        discard(target)
         raise
     return target
+
+
+LOAD_FORMATS = {".trig": "TRIG", ".nq": "N_QUADS", ".nquads": "N_QUADS", ".nt": "N_TRIPLES",
+                ".ttl": "TURTLE"}
+
+
+def load_file(file: str | Path, out_dir: str | Path, *, replace: bool = False) -> Path:
+    """Bulk-load an RDF dataset file into ``out_dir/dataset`` and publish it atomically.
+
+    Without ``replace`` the file's quads are added to the current dataset (the new store starts
+    as a hard-linked backup of it); with ``replace`` the file becomes the whole dataset. A
+    parse error names the file and line and leaves the current dataset untouched."""
+    import pyoxigraph as ox
+
+    from .errors import InputError
+
+    src = Path(file)
+    fmt_name = LOAD_FORMATS.get(src.suffix.lower())
+    if fmt_name is None:
+        raise InputError(f"{src}: unknown RDF file type '{src.suffix}' "
+                         f"(use {', '.join(sorted(LOAD_FORMATS))})")
+    if not src.is_file():
+        raise InputError(f"{src}: no such file")
+    out = Path(out_dir)
+    current = dataset_path(out)
+    previous: dict[str, Any] = {}
+    base_store = None
+    if not replace and current.exists():
+        try:
+            previous = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+            base_store = ox.Store.read_only(str(current / "oxigraph"))
+        except (OSError, ValueError) as e:
+            raise StoreError(f"cannot read the current dataset at {current} ({e}); "
+                             "use --replace") from None
+    target = _new_target(out)
+    try:
+        target.mkdir()
+        if base_store is not None:
+            base_store.backup(str(target / "oxigraph"))  # hard links: instant, no copy
+            del base_store
+        else:
+            (target / "oxigraph").mkdir()
+        store = ox.Store(str(target / "oxigraph"))
+        try:
+            store.bulk_load(path=str(src), format=getattr(ox.RdfFormat, fmt_name))
+        except SyntaxError as e:
+            line = f":{e.lineno}" if getattr(e, "lineno", None) else ""
+            msg = str(e.msg if hasattr(e, "msg") else e)
+            raise InputError(f"{src}{line}: not valid {fmt_name.replace('_', '-')}: "
+                             f"{msg}") from None
+        except (OSError, ValueError) as e:
+            raise InputError(f"{src}: cannot load: {e}") from None
+        store.flush()
+        n = len(store)
+        del store
+    except BaseException:
+        discard(target)
+        raise
+    loaded = [] if replace else list(previous.get("loaded", []))
+    loaded.append(str(src.resolve()))
+    manifest = {"loaded": loaded, "base": previous.get("base")} if not replace \
+        else {"loaded": loaded}
+    if not replace and previous.get("seeds_dir"):
+        manifest["built_from_seeds"] = previous["seeds_dir"]
+    return finish(target, out, manifest, quads=n)
 
 
 def publish(target: Path, out: Path) -> None:
@@ -486,7 +649,7 @@ def open_dataset(out_dir: str | Path | None = None, *, store: str = "oxigraph",
         st = ox.Store.read_only(str(path / "oxigraph"))
     except OSError as e:
         raise StoreError(f"cannot open dataset at {path}: {e}; run 'digiprov build'") from None
-    return OxigraphDataset(st, path, manifest)
+    return OxigraphDataset(st, path, manifest, read_only=True)
 
 
 def _check_stale(path: Path, manifest: dict[str, Any], seeds_dir: str | Path | None) -> None:
@@ -522,5 +685,6 @@ def memory_oxigraph(quads: Iterable[Quad] | None = None) -> OxigraphDataset:
 
 
 __all__ = ["DigiDataset", "OxigraphDataset", "MemoryDataset", "QueryResult", "open_dataset",
-           "persist", "dataset_path", "RDF_FORMATS", "from_ox", "to_ox", "memory_oxigraph",
+           "persist", "stage", "finish", "discard", "staged_dataset", "load_file", "TermCache",
+           "dataset_path", "RDF_FORMATS", "from_ox", "to_ox", "memory_oxigraph",
            "open_writable", "with_prologue", "sparql_prologue"]
