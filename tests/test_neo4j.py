@@ -608,3 +608,23 @@ def test_graphml_flattening_hostile(tmp_path):
     # XML cannot carry \r as such; everything else survives
     assert back.nodes["n1"]["label_zh"].replace("\r", "\n") == HOSTILE.replace("\r", "\n")
     assert back.number_of_edges() == 2
+
+
+def test_cli_end_to_end_subprocess(built_out, tmp_path):
+    import subprocess
+
+    from conftest import SEEDS
+
+    out = tmp_path / "g.cypher"
+    res = subprocess.run([sys.executable, "-m", "digiprov.cli", "--out", str(built_out),
+                          "--seeds", str(SEEDS), "export", "-f", "cypher", "-o", str(out)],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.startswith("wrote cypher (")
+    assert out.read_text(encoding="utf-8").splitlines()[1] == n4.BEGIN_CONSTRAINTS
+    bad = subprocess.run([sys.executable, "-m", "digiprov.cli", "--out", str(built_out),
+                          "--seeds", str(SEEDS), "neo4j", "load", "--uri", "bolt://127.0.0.1:1",
+                          "--user", "neo4j"], capture_output=True, text=True,
+                         env={**os.environ, "NEO4J_PASSWORD": "pw"})
+    assert bad.returncode != 0 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("digiprov: error: ")
