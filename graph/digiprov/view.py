@@ -336,46 +336,57 @@ def reduce_graph(G, max_nodes: int, keep: Iterable[str] = ()):
 
 
 def radial_layout(G, spacing: float = 60.0) -> dict[Any, tuple[float, float]]:
-    """Linear-time layout: each connected component is drawn as BFS rings around its best
-    connected node, children placed near their parent's angle; components are packed in
+    """Linear-time radial tree layout: each connected component is drawn as rings around
+    its best connected node along a BFS tree, every subtree in its own angular wedge (sized
+    by the square root of the subtree), so branches stay together; components are packed in
     rows. Used above PHYSICS_MAX_NODES, where force layouts are too slow here (networkx's
-    spring_layout needs numpy/scipy and is quadratic without scipy)."""
+    spring_layout needs numpy, and is quadratic in memory without scipy)."""
     import networkx as nx
 
     U = G.to_undirected(as_view=True) if G.is_directed() else G
-    comps = sorted(nx.connected_components(U), key=len, reverse=True)
-    pos: dict[Any, tuple[float, float]] = {}
+    # Hubs (themes, the country...) would make one ring of thousands of nodes; lay out the
+    # rest as trees and put each hub at the centre of its neighbours afterwards.
+    cap = max(12, int(math.sqrt(U.number_of_nodes()) / 3))
+    hubs = {v for v, d in U.degree if d > cap}
+    T = U.subgraph([v for v in U if v not in hubs]) if hubs else U
+    comps = sorted(nx.connected_components(T), key=len, reverse=True)
     placed: list[tuple[dict, float]] = []
     for comp in comps:
-        root = max(comp, key=lambda v: (U.degree(v), str(v)))
-        angle = {root: 0.0}
-        local = {root: (0.0, 0.0)}
-        radius = 0.0
-        prev = [root]
-        seen = {root}
-        ring = 0
-        while prev:
-            ring += 1
-            nxt: list[tuple[float, Any]] = []
-            for parent in prev:
-                for child in U.neighbors(parent):
-                    if child not in seen:
-                        seen.add(child)
-                        nxt.append((angle[parent], child))
-            if not nxt:
-                break
-            nxt.sort(key=lambda ac: ac[0])
-            radius = max(radius + spacing * 1.5, len(nxt) * spacing / (2 * math.pi))
-            step = 2 * math.pi / len(nxt)
-            for i, (_a, child) in enumerate(nxt):
-                a = i * step + (ring % 2) * step / 2
-                angle[child] = a
-                local[child] = (radius * math.cos(a), radius * math.sin(a))
-            prev = [c for _a, c in nxt]
-        placed.append((local, radius + spacing))
+        root = max(comp, key=lambda v: (T.degree(v), str(v)))
+        order = [root]
+        depth = {root: 0}
+        children: dict[Any, list] = {root: []}
+        for u, v in nx.bfs_edges(T, root):
+            order.append(v)
+            depth[v] = depth[u] + 1
+            children[u].append(v)
+            children[v] = []
+        size = dict.fromkeys(order, 1)
+        for v in reversed(order):
+            for c in children[v]:
+                size[v] += size[c]
+        per_ring = Counter(depth.values())
+        radius = {0: 0.0}
+        for d in range(1, max(per_ring) + 1):
+            radius[d] = max(radius[d - 1] + spacing * 1.5, per_ring[d] * spacing / (2 * math.pi))
+        wedge = {root: (0.0, 2 * math.pi)}
+        local: dict[Any, tuple[float, float]] = {}
+        for v in order:
+            lo, hi = wedge[v]
+            a = (lo + hi) / 2
+            r = radius[depth[v]]
+            local[v] = (r * math.cos(a), r * math.sin(a))
+            # sqrt: a hub's leaf children still get a visible slice next to a huge branch
+            total = sum(math.sqrt(size[c]) for c in children[v])
+            for c in children[v]:
+                span = (hi - lo) * math.sqrt(size[c]) / total
+                wedge[c] = (lo, lo + span)
+                lo += span
+        placed.append((local, radius[max(per_ring)] + spacing))
     # pack components on rows of roughly square total width
-    total = sum((2 * r) ** 2 for _l, r in placed) or 1.0
-    row_width = math.sqrt(total) * 1.2
+    pos: dict[Any, tuple[float, float]] = {}
+    total_area = sum((2 * r) ** 2 for _l, r in placed) or 1.0
+    row_width = math.sqrt(total_area) * 1.2
     x = y = row_h = 0.0
     for local, r in placed:
         if x > 0 and x + 2 * r > row_width:
@@ -384,6 +395,13 @@ def radial_layout(G, spacing: float = 60.0) -> dict[Any, tuple[float, float]]:
             pos[node] = (round(x + r + lx, 1), round(y + r + ly, 1))
         x += 2 * r
         row_h = max(row_h, 2 * r)
+    for i, hub in enumerate(sorted(hubs, key=str)):
+        near = [pos[v] for v in U.neighbors(hub) if v in pos]
+        if near:
+            cx, cy = sum(p[0] for p in near) / len(near), sum(p[1] for p in near) / len(near)
+        else:
+            cx, cy = 0.0, y + row_h + spacing
+        pos[hub] = (round(cx + spacing * (i % 7), 1), round(cy + spacing * (i // 7), 1))
     return pos
 
 
@@ -487,7 +505,7 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
     for cls, cnt in sorted(class_count.items(), key=lambda kv: (-kv[1], kv[0])):
         colour, shape = class_style(cls)
         cz, ce = labels.get(cls, (cls, cls))
-        class_list.append([cls, cz, ce, colour, shape, cnt])
+        class_list.append([cls, cz, ce[:1].upper() + ce[1:], colour, shape, cnt])
 
     payload = {
         "title": title, "lang": lang if lang in ("zh", "en") else "zh",
@@ -522,7 +540,9 @@ def vis_options(*, physics: bool, edge_labels: bool) -> dict:
                               "label": {"enabled": True, "min": 14, "max": 30,
                                         "drawThreshold": 5, "maxVisible": 40}}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                  "color": {"color": "#b8b8b8", "highlight": "#333333", "hover": "#666666"},
+                  # many overlapping edges in a large graph would paint a grey slab
+                  "color": {"color": "#b8b8b8" if physics else "rgba(150,150,150,0.3)",
+                            "highlight": "#333333", "hover": "#666666"},
                   "font": {"size": 11, "color": "#555555", "strokeWidth": 3,
                            "align": "middle"} if edge_labels else {"size": 0},
                   "scaling": {"label": {"enabled": True, "drawThreshold": 8}},

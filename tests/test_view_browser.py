@@ -1,0 +1,261 @@
+"""digiprov view in Debian's chromium (headless, via Playwright): offline, search, filter,
+side panel, language toggle, hostile labels, a large graph. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+READY = "body[data-ready='1']"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="python playwright is not installed")
+    pw = sync_api.sync_playwright().start()
+    b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+class Page:
+    """A page with everything it requested, logged and raised recorded."""
+
+    def __init__(self, browser, path: Path, timeout_s: float = 90):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
+                     else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector(READY, state="attached", timeout=timeout_s * 1000)
+        self.url = path.as_uri()
+
+    def _dialog(self, d):
+        self.dialogs.append(d.message)
+        d.dismiss()
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def type_search(self, text: str):
+        self.page.fill("#search", text)
+        self.page.wait_for_selector("#results button, #results div", state="attached")
+
+    def panel_text(self) -> str:
+        return self.page.inner_text("#panel")
+
+    def close(self):
+        self.page.close()
+
+
+@pytest.fixture(scope="module")
+def projection(dataset):
+    from digiprov.project import project
+
+    return project(dataset, nary="keep", lang="zh")
+
+
+@pytest.fixture(scope="module")
+def real_page_file(dataset, tmp_path_factory) -> Path:
+    from digiprov.view import write_view
+
+    dest = tmp_path_factory.mktemp("viewb") / "digiprov.html"
+    write_view(dataset, dest)
+    return dest
+
+
+@pytest.fixture
+def page(browser, real_page_file):
+    p = Page(browser, real_page_file)
+    yield p
+    p.close()
+
+
+def iri_index(p: Page, tail: str) -> int:
+    return p.js("t => dpView.data.nodes.findIndex(n => n.iri.endsWith(t))", tail)
+
+
+def test_loads_offline_with_all_nodes(page, projection, artifacts_dir):
+    assert page.requests == [page.url]  # nothing but the file itself
+    assert page.errors == []
+    assert page.js("dpView.nodes.length") == projection.number_of_nodes()
+    assert page.js("dpView.visibleCount()") == projection.number_of_nodes()
+    assert page.js("dpView.edges.length") == projection.number_of_edges()
+    assert page.js("dpView.network.physics.options.enabled") is False  # stopped after settling
+    legend = page.page.inner_text("#legend")
+    assert "地级市" in legend or "City" in legend
+    page.page.screenshot(path=str(artifacts_dir / "view-overview.png"))
+
+
+def test_search_by_pinyin_english_alias_and_ime(page, projection, artifacts_dir):
+    jinan = iri_index(page, "/place/jinan")
+    page.type_search("jinan")
+    hits = page.js("dpView.hits")
+    assert hits[0] == jinan
+    assert page.js("dpView.network.getSelectedNodes()")[:1] == [jinan]
+    assert "济南市" in page.page.inner_text("#results")
+    page.page.screenshot(path=str(artifacts_dir / "view-search-jinan.png"))
+
+    page.type_search("Ji Nan")  # spaces and case ignored
+    assert jinan in page.js("dpView.hits")
+    iri, data = next((n, d) for n, d in projection.nodes(data=True) if d["aliases"]
+                     and d["label_en"])
+    idx = iri_index(page, iri)
+    page.type_search(data["aliases"][0])
+    assert idx in page.js("dpView.hits")
+    page.type_search(data["label_en"].lower())
+    assert idx in page.js("dpView.hits")
+
+    # Chinese IME: no search while composing, one when the composition ends
+    page.page.fill("#search", "")
+    page.js("""() => { const i = document.getElementById('search');
+        i.dispatchEvent(new CompositionEvent('compositionstart'));
+        i.value = 'jin'; i.dispatchEvent(new Event('input')); }""")
+    assert page.js("dpView.hits.length") == 0
+    page.js("""() => { const i = document.getElementById('search'); i.value = '济南';
+        i.dispatchEvent(new Event('input'));
+        i.dispatchEvent(new CompositionEvent('compositionend', {data: '济南'})); }""")
+    assert jinan in page.js("dpView.hits")
+    page.type_search("zzqqxx")
+    assert page.js("dpView.hits.length") == 0
+
+
+def test_class_and_theme_filters_change_what_is_shown(page, projection, artifacts_dir):
+    total = projection.number_of_nodes()
+    n_city = sum(1 for _, d in projection.nodes(data=True) if d["cls"] == "City")
+    assert n_city
+    city_edges = sum(1 for u, v in projection.edges() if "City" in
+                     (projection.nodes[u]["cls"], projection.nodes[v]["cls"]))
+    drawn = "dpView.network.body.edgeIndices.length"
+    assert page.js(drawn) == projection.number_of_edges()
+    page.page.uncheck("#legend input[data-cls='City']")
+    assert page.js("dpView.visibleCount()") == total - n_city
+    assert page.js(drawn) == projection.number_of_edges() - city_edges  # no dangling edges
+    assert "显示 %d / %d" % (total - n_city, total) in page.page.inner_text("#status")
+    page.page.check("#legend input[data-cls='City']")
+    assert page.js("dpView.visibleCount()") == total
+    assert page.js(drawn) == projection.number_of_edges()
+
+    theme = next(t for _, d in projection.nodes(data=True) for t in d["themes"])
+    expect = sum(1 for n, d in projection.nodes(data=True) if n == theme or theme in d["themes"])
+    page.page.select_option("#theme", theme)
+    assert page.js("dpView.visibleCount()") == expect < total
+    page.page.screenshot(path=str(artifacts_dir / "view-theme-filter.png"))
+    page.page.click("#reset")
+    assert page.js("dpView.visibleCount()") == total
+
+
+def test_clicking_a_node_shows_properties_neighbours_and_sources(page, projection,
+                                                                  artifacts_dir):
+    tail = "/place/jinan"
+    iri = next(n for n in projection if n.endswith(tail))
+    idx = iri_index(page, tail)
+    # click the node on the canvas itself, where vis-network drew it
+    page.js("i => dpView.network.moveTo({position: dpView.network.getPositions([i])[i], "
+            "scale: 1.5})", idx)
+    page.page.wait_for_timeout(300)
+    xy = page.js("i => dpView.network.canvasToDOM(dpView.network.getPositions([i])[i])", idx)
+    box = page.page.locator("#net").bounding_box()
+    page.page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+    page.page.wait_for_selector("#panel", state="visible")
+    assert page.js("dpView.panelNode") == idx
+    text = page.panel_text()
+    d = projection.nodes[iri]
+    assert d["label_zh"] in text and d["label_en"] in text
+    src = d["sources"][0]
+    assert src["title"] in text
+    assert f"第 {src['paragraph']} 段" in text and f"{src['start']}–{src['end']}" in text
+    for code in d["props"].get("dp:areaCode", []):
+        assert str(code) in text
+    neighbour = next(iter(set(projection.successors(iri)) | set(projection.predecessors(iri))))
+    assert projection.nodes[neighbour]["label_zh"] in text
+    page.page.screenshot(path=str(artifacts_dir / "view-panel-jinan.png"))
+    # neighbours are links: following one opens its panel
+    page.page.locator("#panel button.link", has_text=projection.nodes[neighbour]["label_zh"]
+                      ).first.click()
+    assert page.js("dpView.panelNode") == iri_index(page, neighbour)
+
+
+def test_language_toggle(page, projection, artifacts_dir):
+    idx = iri_index(page, "/place/jinan")
+    assert page.js("i => dpView.nodes.get(i).label", idx) == "济南市"
+    page.page.click("#lang")
+    assert page.js("i => dpView.nodes.get(i).label", idx) == "Jinan"
+    legend = page.page.inner_text("#legend")
+    assert "CLASSES" in legend.upper() and "City" in legend
+    assert page.js("document.documentElement.lang") == "en"
+    page.js("i => dpView.select(i)", idx)
+    assert page.page.inner_text("#panel h2") == "Jinan"
+    page.page.screenshot(path=str(artifacts_dir / "view-english.png"))
+    page.page.click("#lang")
+    assert page.js("i => dpView.nodes.get(i).label", idx) == "济南市"
+    assert page.errors == []
+
+
+def test_hostile_labels_render_as_text_and_run_nothing(browser, tmp_path, artifacts_dir):
+    from test_view import XSS, XSS_EN, xss_quads
+
+    from digiprov.store import memory_oxigraph
+    from digiprov.view import write_view
+
+    dest = tmp_path / "xss.html"
+    write_view(memory_oxigraph(xss_quads()), dest, title="<img src=y onerror=alert(9)>")
+    p = Page(browser, dest)
+    try:
+        idx = iri_index(p, "/place/xss")
+        assert p.js("i => dpView.data.nodes[i].zh", idx) == XSS
+        p.type_search("<img")
+        assert p.js("dpView.hits") == [idx]
+        assert XSS in p.page.inner_text("#results")
+        p.page.click("#results button[data-node]")
+        p.page.wait_for_selector("#panel", state="visible")
+        assert p.page.inner_text("#panel h2") == XSS
+        text = p.panel_text()
+        assert XSS_EN in text and "<svg onload=alert(3)>" in text and "<i>Doc</i> & title" in text
+        p.page.click("#lang")
+        assert p.page.inner_text("#panel h2") == XSS_EN
+        p.page.wait_for_timeout(300)
+        p.page.screenshot(path=str(artifacts_dir / "view-xss.png"))
+        assert p.dialogs == []
+        assert p.js("document.querySelectorAll('img, svg, b, i').length") == 0
+        assert p.js("document.querySelectorAll('script').length") == 6  # ours, none injected
+        assert p.errors == [] and p.requests == [p.url]
+    finally:
+        p.close()
+
+
+@pytest.mark.slow
+def test_large_graph_is_interactive_without_physics(browser, tmp_path, artifacts_dir):
+    from test_view import _synthetic
+
+    from digiprov.view import PHYSICS_MAX_NODES, render_html
+
+    n = PHYSICS_MAX_NODES * 3
+    dest = tmp_path / "large.html"
+    dest.write_text(render_html(_synthetic(n)), encoding="utf-8")
+    p = Page(browser, dest, timeout_s=120)
+    try:
+        assert p.js("dpView.data.physics") is False
+        assert p.js("dpView.nodes.length") == n
+        assert "预先计算的布局" in p.page.inner_text("#banner")
+        p.type_search("节点17")
+        assert p.js("dpView.hits")[0] == 17
+        p.page.screenshot(path=str(artifacts_dir / "view-large.png"))
+        assert p.errors == [] and p.requests == [p.url]
+    finally:
+        p.close()
