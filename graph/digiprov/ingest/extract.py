@@ -152,7 +152,7 @@ def find_titles(text: str) -> list[Span]:
         title = m.group(1).strip()
         dt = doc_type(title.replace("<", "").replace(">", ""))
         attrs: dict = {}
-        if dt is None or len(PERIOD_RE.sub("", title)) - len(dt[0]) < 3:
+        if dt is None or len(PERIOD_RE.sub("", title)) - len(dt[0]) < 2:
             continue
         attrs["doctype"] = dt
         if pm := PERIOD_RE.search(title):

@@ -99,7 +99,7 @@ def fact_signature(section: str, f: dict) -> tuple | None:
     if section == "memberships":
         return (section, f["person"], f["organization"], f["role"])
     if section == "milestones":
-        return (section, str(f["deadline"]), f["responsible"])
+        return (section, str(f["deadline"]), f["responsible"], f.get("zh", ""))
     if section == "observations":
         return (section, float(f["value"]), f["unit"], f["area"])
     return None
@@ -162,16 +162,17 @@ def from_dataset(ds, base: str) -> Gazetteer:
         if r["person"] is not None:
             gz.facts.add(("memberships", key(r["person"]), key(r["org"]), key(r["role"])))
         if r["deadline"] is not None:
-            gz.facts.add(("milestones", str(r["deadline"]), key(r["resp"])))
+            gz.facts.add(("milestones", str(r["deadline"]), key(r["resp"]), str(r["mzh"])))
         if r["value"] is not None:
             gz.facts.add(("observations", float(r["value"]), key(r["unit"]), key(r["area"])))
     return gz
 
 
 _FACTS_QUERY = """
-SELECT ?person ?org ?role ?deadline ?resp ?value ?unit ?area WHERE {
+SELECT ?person ?org ?role ?deadline ?resp ?mzh ?value ?unit ?area WHERE {
   { ?m org:member ?person ; org:organization ?org ; org:role ?role }
-  UNION { ?m dp:deadline ?deadline ; dp:responsibleAgent ?resp }
+  UNION { ?m dp:deadline ?deadline ; dp:responsibleAgent ?resp ;
+             skos:prefLabel ?mzh FILTER(lang(?mzh) = "zh") }
   UNION { ?m sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
              sdmx-dimension:refArea ?area }
 }"""

@@ -340,6 +340,22 @@ class Ingestor:
                                   *c.labels} - {""})
         return out
 
+    def seen_milestone(self, deadline: str, resp: str, zh: str) -> bool:
+        """Same deadline, same responsible body and a label sharing a good part of its words."""
+        def grams(t: str) -> set[str]:
+            t = label_key(t)
+            return {t[i:i + 2] for i in range(len(t) - 1)}
+
+        mine = grams(zh)
+        for f in list(self.gz.facts) + list(self.own_facts):
+            if f[0] == "milestones" and f[1] == deadline and f[2] == resp:
+                other = grams(f[3]) if len(f) > 3 else set()
+                if mine and other and len(mine & other) / min(len(mine), len(other)) >= 0.3:
+                    self.known_facts += 1
+                    return True
+        self.own_facts.add(("milestones", deadline, resp, zh))
+        return False
+
     def seen_fact(self, sig: tuple) -> bool:
         """True (and counted) when the graph or this run already holds the fact."""
         # Two observations of one text may share value, unit and area (10个左右 twice):
@@ -600,10 +616,10 @@ class Ingestor:
                                      "organisation; skipped")
                 continue
             self.found.append(("deadline", d.text, d.attrs["date"].isoformat(), resp))
-            if self.seen_fact(("milestones", d.attrs["date"].isoformat(), resp)):
-                continue
             target = d.attrs["target"]
             zh = re.sub(r"^[，,：:]", "", target)[:40] or d.text
+            if self.seen_milestone(d.attrs["date"].isoformat(), resp, zh):
+                continue
             if not X.has_cjk(zh):
                 zh = f"{d.text}目标"
             mk = self.keys.make(f"ms-{self.src[:24]}-p{p.para}-{off + d.start}")
