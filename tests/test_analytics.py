@@ -234,10 +234,22 @@ def test_cli_path(run_cli):
     assert "济南市 —位于→ 山东省 ←适用地域— 山东省大数据局" in res.stdout
 
 
-def test_cli_path_no_connection(run_cli):
-    res = run_cli("analyze", "path", "济南", "浪潮")
-    assert res.exit_code == 1
-    assert "没有连接" in res.stderr
+@pytest.fixture(scope="module")
+def tiny_out(tmp_path_factory):
+    """An OUT directory holding the tiny fixture as a persisted dataset."""
+    from digiprov.store import persist
+
+    out = tmp_path_factory.mktemp("tiny-out")
+    persist(fixture_quads(), out, {})
+    return out
+
+
+def test_cli_path_no_connection(run_cli, tiny_out):
+    res = run_cli("analyze", "path", "济南", "甲公司", out=tiny_out)
+    assert res.exit_code == 1 and res.stdout == ""
+    assert res.stderr.strip() == "济南市 与 甲公司 之间没有连接（二者位于不同的连通分量）"
+    res = run_cli("analyze", "path", "jinan", "Company X", "--format", "json", out=tiny_out)
+    assert res.exit_code == 1 and json.loads(res.stdout)["rows"] == []
 
 
 def test_cli_unknown_and_ambiguous_entity(run_cli):
@@ -298,3 +310,11 @@ def test_cli_empty_dataset(run_cli, tmp_path):
 def test_cli_help_has_example(run_cli, args):
     res = run_cli(*args, "--help")
     assert res.exit_code == 0 and "Example:" in res.stdout
+
+
+def test_entities_left_out_of_the_analysis_graph(G, run_cli):
+    with pytest.raises(InputError, match="milestone/m1 is an n-ary node.*--nary keep"):
+        an.neighbours(G, ID + "milestone/m1")
+    res = run_cli("analyze", "path", "数字政府", "济南")
+    assert res.exit_code == 2
+    assert "theme/digital-government is a theme" in res.stderr and "--themes" in res.stderr

@@ -199,6 +199,19 @@ def _class_filter(G: Any, cls: str | None) -> set[str] | None:
 # ------------------------------------------------------------------ paths
 
 
+def _require(G: Any, iri: str) -> None:
+    if iri in G:
+        return
+    tail = iri.split("/id/", 1)[-1]
+    if G.graph.get("nary") == "collapse" and tail.split("/")[0] in (
+            "milestone", "observation", "membership", "quote", "recognition"):
+        raise InputError(f"{tail} is an n-ary node, collapsed into edges here; "
+                         "use --nary keep to analyse it as a node")
+    if tail.startswith("theme/"):
+        raise InputError(f"{tail} is a theme, left out of the analysis graph; use --themes")
+    raise InputError(f"{tail} is not in the analysis graph")
+
+
 def _hop(G: Any, u: str, v: str, lang: str) -> str:
     """``—label→`` or ``←label—`` for the edge(s) between u and v, in their real direction."""
     from .project import edge_label
@@ -234,9 +247,7 @@ def paths(G: Any, a: str, b: str, *, max_paths: int = 3, lang: str = "zh") -> Re
     if G.number_of_nodes() == 0:
         return _empty("path", cols, lang)
     for x in (a, b):
-        if x not in G:
-            raise InputError(f"{x} is not in the analysis graph (a theme or an n-ary node? "
-                             "try --themes or --nary keep)")
+        _require(G, x)
     if a == b:
         raise InputError("the two entities are the same; give two different ones")
     U = simple_undirected(G)
@@ -263,9 +274,7 @@ def neighbours(G: Any, a: str, *, depth: int = 1, lang: str = "zh") -> Report:
     cols = ["distance", "label", "cls", "via", "from", "iri"]
     if depth < 1:
         raise InputError(f"--depth must be at least 1, not {depth}")
-    if a not in G:
-        raise InputError(f"{a} is not in the analysis graph (a theme or an n-ary node? "
-                         "try --themes or --nary keep)")
+    _require(G, a)
     U = simple_undirected(G)
     dist = {a: 0}
     parent: dict[str, str] = {}

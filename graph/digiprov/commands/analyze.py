@@ -42,17 +42,16 @@ def _emit(report, fmt: str, lang: str) -> None:
         click.get_current_context().exit(report.exit_code)
 
 
-def _graph(cfg, lang: str, nary: str, themes: bool):
+def _graph(cfg, lang: str, nary: str, themes: bool, *names: str):
+    """The analysis graph and the IRIs of ``names``, resolved against every entity of the
+    dataset (so a milestone or theme left out of the analysis graph gets a clear message
+    from the analysis, not a "did you mean")."""
     from ..analytics import load_graph
-
-    with cfg.open() as ds:
-        return load_graph(ds, lang=lang, nary=nary, themes=themes)
-
-
-def _entity(G, text: str) -> str:
     from ..lookup import resolve
 
-    return resolve(G, text)
+    with cfg.open() as ds:
+        iris = [resolve(ds, n) for n in names]
+        return load_graph(ds, lang=lang, nary=nary, themes=themes), iris
 
 
 def register(main: click.Group) -> None:
@@ -96,7 +95,7 @@ def register(main: click.Group) -> None:
         """
         from ..analytics import central as run
 
-        G = _graph(cfg, lang, nary, themes)
+        G, _ = _graph(cfg, lang, nary, themes)
         _emit(run(G, measure=measure, cls=cls, top=top, lang=lang, samples=samples,
                   seed=seed), fmt, lang)
 
@@ -119,9 +118,8 @@ def register(main: click.Group) -> None:
         """
         from ..analytics import paths
 
-        G = _graph(cfg, lang, nary, themes)
-        _emit(paths(G, _entity(G, a), _entity(G, b), max_paths=max_paths, lang=lang),
-              fmt, lang)
+        G, (ia, ib) = _graph(cfg, lang, nary, themes, a, b)
+        _emit(paths(G, ia, ib, max_paths=max_paths, lang=lang), fmt, lang)
 
     @analyze.command()
     @click.argument("a")
@@ -140,8 +138,8 @@ def register(main: click.Group) -> None:
         """
         from ..analytics import neighbours as run
 
-        G = _graph(cfg, lang, nary, themes)
-        _emit(run(G, _entity(G, a), depth=depth, lang=lang), fmt, lang)
+        G, (ia,) = _graph(cfg, lang, nary, themes, a)
+        _emit(run(G, ia, depth=depth, lang=lang), fmt, lang)
 
     @analyze.command()
     @click.option("--seed", type=int, default=42, show_default=True,
@@ -163,7 +161,7 @@ def register(main: click.Group) -> None:
         """
         from ..analytics import communities as run
 
-        G = _graph(cfg, lang, nary, themes)
+        G, _ = _graph(cfg, lang, nary, themes)
         _emit(run(G, seed=seed, resolution=resolution, lang=lang, members=members), fmt, lang)
 
     @main.command()
