@@ -205,7 +205,7 @@ def test_ingest_links_and_writes_loadable_candidates(tiny_text, tiny_seeds, tmp_
     assert obs[90].fields["qualifier"] == "qualifier-more-than"
     assert obs[5].fields["period"] == "13th-fyp"
     for c in r.candidates:
-        for para, start, end in c.evidence:
+        for _para, start, end in c.evidence:
             assert 0 <= start < end <= len(TINY)
     # The candidates file is a seed file: it loads together with the seeds.
     ss = load_seeds(tiny_seeds, extra_files=[out / "candidates.yaml"])

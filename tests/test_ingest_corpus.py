@@ -51,11 +51,10 @@ def test_founding_article_meets_the_targets(corpus_dir):
 
 @pytest.mark.parametrize("stem", sorted(FLOORS))
 def test_other_corpus_texts_run_cleanly(corpus_dir, stem, tmp_path):
-    from digiprov.ingest.evaluate import evaluate
-    from digiprov.seeds import load_seeds
-
     from digiprov.ingest.api import ingest
+    from digiprov.ingest.evaluate import evaluate
     from digiprov.ingest.gazetteer import from_seeds
+    from digiprov.seeds import load_seeds
 
     pub, date = META[stem]
     linked = ingest(corpus_dir / f"{stem}.txt", tmp_path / "out", title="语料测试",

@@ -48,7 +48,8 @@ def register(main: click.Group) -> None:
               --date 2021-04-15 --evaluate tests/gold/plan.tsv
         """
         from ..errors import InputError
-        from ..ingest.api import evaluate_run, ingest as do_ingest, load_gazetteer
+        from ..ingest.api import evaluate_run, load_gazetteer
+        from ..ingest.api import ingest as do_ingest
         from ..ingest.gazetteer import Gazetteer
         from ..ingest.pipeline import parse_doc_date
         from ..paths import default_seeds_dir
@@ -97,7 +98,8 @@ def register(main: click.Group) -> None:
           digiprov accept out/ingest/action-plan/candidates.yaml --min-confidence 0.7
           digiprov build
         """
-        from ..ingest.api import CANDIDATES, accept as do_accept
+        from ..ingest.api import CANDIDATES
+        from ..ingest.api import accept as do_accept
         from ..paths import default_seeds_dir
 
         path = Path(candidates)

@@ -122,7 +122,8 @@ def accept_candidates(cand_path: Path, seeds_dir: Path, min_confidence: float = 
                 vals = raw[name] if isinstance(raw[name], list) else [raw[name]]
                 vals = [redirect.get(v, v) for v in vals]
                 if any(v in dropped for v in vals):
-                    if isinstance(raw[name], list) and not SECTIONS[section]["required"].__contains__(name):
+                    required = SECTIONS[section]["required"]
+                    if isinstance(raw[name], list) and name not in required:
                         vals = [v for v in vals if v not in dropped]
                         if not vals:
                             del raw[name]

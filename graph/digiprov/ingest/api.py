@@ -12,7 +12,7 @@ from ..errors import InputError, SeedError
 from . import candidates as C
 from .gazetteer import Gazetteer, from_seeds
 from .gazetteer import load as _load_gz
-from .pipeline import LOW_CONFIDENCE, KIND_OF_SECTION, Result, run
+from .pipeline import KIND_OF_SECTION, LOW_CONFIDENCE, Result, run
 
 CANDIDATES = "candidates.yaml"
 PREVIEW = "candidates.trig"

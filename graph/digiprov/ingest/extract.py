@@ -26,14 +26,16 @@ HARD_STOP = {
     "组织", "举办", "指导", "配套", "以", "于", "即", "其中", "包括", "作为", "成为", "进一步",
     "如", "例如", "同时", "其", "使", "让", "给", "被", "各", "本", "该", "这", "我们", "目前",
     "实现", "提供", "开设", "参加", "召开", "上", "下", "内", "外", "后", "前", "及时",
-    "纳入", "接入", "融入", "进入", "入选", "纷纷", "不仅", "此外", "如此", "而", "又",
-    "打造", "建成", "搭建", "代表", "创建", "争创", "大力发展", "申报", "共建", "联合", "组建", "成立", "构建", "以上", "左右", "余", "多", "个", "家", "项",
+    "纳入", "接入", "融入", "进入", "纷纷", "不仅", "此外", "如此", "而", "又",
+    "打造", "建成", "搭建", "代表", "创建", "争创", "大力发展", "申报", "共建", "联合",
+    "组建", "成立", "构建", "以上", "左右", "余", "多", "个", "家", "项",
     "大力", "全力", "着力", "深入", "不断", "逐步", "统筹", "鼓励", "促进", "加大", "有效", "共同",
 }
 SOFT_STOP = {"和", "与", "及", "以及"}
-LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上线", "升级", "培育", "成立", "组建",
-              "提升", "优化", "强化", "做强", "创建", "完成", "推广", "迭代", "深化", "实施", "开展",
-              "创新", "加快", "新建", "启用", "设立", "建立", "健全", "基本完成", "全面建设", "发展")
+LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上线", "升级", "培育", "成立",
+              "组建", "提升", "优化", "强化", "做强", "创建", "完成", "推广", "迭代", "深化",
+              "实施", "开展", "创新", "加快", "新建", "启用", "设立", "建立", "健全", "基本完成",
+              "全面建设", "发展")
 SCOPE_PREFIX = ("全省", "全市", "全国", "各级", "各类", "一批", "统一的", "统一")
 ANCHOR_RE = re.compile(r"^(?:中共|中国|国家|国务院|省|市|县|区)")
 
@@ -198,7 +200,8 @@ ORG_SUFFIX_RE = re.compile(
 ORG_GENERIC = {"省政府", "市政府", "区政府", "县政府", "政府", "各区政府", "本机关",
                "办公室", "委员会", "公司", "大学", "集团", "协会", "实验室", "研究院", "档案馆",
                "国家实验室", "政府办公厅"}
-STRONG_ORG = ("集团", "公司", "交易所", "实验室", "大学", "研究院", "研究所", "协会", "达摩院", "研究中心")
+STRONG_ORG = ("集团", "公司", "交易所", "实验室", "大学", "研究院", "研究所", "协会", "达摩院",
+              "研究中心")
 NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心", "贸易中心", "网络中心",
                 "制作中心", "创新中心", "融合发展创新中心", "指挥中心", "云中心", "算力中心")
 
@@ -249,7 +252,8 @@ def find_orgs(text: str) -> list[Span]:
     return out
 
 
-LEAD_NOTE_RE = re.compile(r"[(（]([^()（）]{3,80}?)(牵头|按职责分工负责|负责|具体实施)[^()（）]{0,12}[)）]")
+LEAD_NOTE_RE = re.compile(
+    r"[(（]([^()（）]{3,80}?)(牵头|按职责分工负责|负责|具体实施)[^()（）]{0,12}[)）]")
 
 
 def find_lead_notes(text: str) -> list[Span]:
@@ -274,7 +278,8 @@ def find_lead_notes(text: str) -> list[Span]:
 # ------------------------------------------------------------------ places
 
 CITY_RE = re.compile(rf"([{CJK}]{{2,3}})市")
-PROV_RE = re.compile("(" + "|".join(sorted(L.PROVINCES, key=len, reverse=True)) + ")(省|市|自治区)?")
+PROV_RE = re.compile("(" + "|".join(sorted(L.PROVINCES, key=len, reverse=True)) +
+                     ")(省|市|自治区)?")
 SHORT_CITY_RE = re.compile("(" + "|".join(sorted(L.CITIES, key=len, reverse=True)) + ")(市)?")
 
 
@@ -291,7 +296,6 @@ def find_places(text: str) -> list[Span]:
         out.append(Span("place", m.group(0), m.start(), m.end(), 0.9 if m.group(2) else 0.8,
                         {"type": "city", "short": m.group(1)}))
     for m in CITY_RE.finditer(text):
-        stem = m.group(1)
         # Only a jieba place-name token followed by a 市 token is a city (not 长三角|市场).
         from .segment import tags
 
@@ -446,7 +450,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                             {"type": "programme"}))
         taken.append((m.start(), m.end()))
     # A quoted name right after a verb of doing: 抢抓“新基建”, 开展“爱山东”, 打造数据共享“高速通道”.
-    for m in re.finditer(rf"(推进|推动|实施|开展|抢抓|深化|打造|推行|上线|启动|建设)([{CJK}]{{0,6}}?)"
+    for m in re.finditer(rf"(推进|推动|实施|开展|抢抓|深化|打造|推行|上线|启动|建设)"
+                         rf"([{CJK}]{{0,6}}?)"
                          r"“([^“”]{2,10})”", text):
         if not free(m.start(2), m.end()):
             continue
@@ -472,8 +477,9 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         sec = "platforms" if re.search("(平台|通道|云)$", m.group(3)) else "programmes"
         out.append(Span(sec, name, s_, e_, 0.6, {"type": "programme"}))
         taken.append((m.start(2), m.end()))
-    # Names listed before 入选/获评 are what won the designation (海尔卡奥斯、浪潮云洲连续入选…平台).
-    for m in re.finditer(rf"((?:[{CJK}A-Za-z]{{2,8}}、)+[{CJK}A-Za-z]{{2,8}}?)(?:连续|成功|先后|均)?"
+    # Names listed before 入选/获评 won the designation (海尔卡奥斯、浪潮云洲连续入选…平台).
+    for m in re.finditer(rf"((?:[{CJK}A-Za-z]{{2,8}}、)+[{CJK}A-Za-z]{{2,8}}?)"
+                         r"(?:连续|成功|先后|均)?"
                          r"(?:入选|获评|被评为|被认定为)([^，。；]{0,20})", text):
         kind = "platforms" if "平台" in m.group(2) else "programmes"
         pos = m.start(1)

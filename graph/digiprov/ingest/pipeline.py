@@ -283,7 +283,7 @@ class Ingestor:
         return key
 
     def province_of_code(self, code: str) -> str | None:
-        for short, (full, pcode, _e) in L.PROVINCES.items():
+        for short, (_full, pcode, _e) in L.PROVINCES.items():
             if pcode[:2] == code[:2]:
                 return self.place_key(short, "province")
         return None
@@ -464,7 +464,8 @@ class Ingestor:
         taken: list[tuple[int, int]] = []
         out = []
         for s in order:
-            if "part_of_span" in s.attrs or "nested" in s.attrs or all(s.end <= a or s.start >= b for a, b in taken):
+            nested = "part_of_span" in s.attrs or "nested" in s.attrs
+            if nested or all(s.end <= a or s.start >= b for a, b in taken):
                 out.append(s)
                 taken.append((s.start, s.end))
         return sorted(out, key=lambda s: s.start)
@@ -537,7 +538,8 @@ class Ingestor:
             if "doctype" in c.fields:
                 continue
             suffix, dkey, den = s.attrs["doctype"]
-            c.fields["doctype"] = self.concept(dkey, "document-type", L.DOC_TYPE_ZH.get(dkey, suffix), den)
+            c.fields["doctype"] = self.concept(dkey, "document-type",
+                                               L.DOC_TYPE_ZH.get(dkey, suffix), den)
             if "period" in s.attrs:
                 c.fields["period"] = s.attrs["period"]
             elif "period_key" in s.attrs:
