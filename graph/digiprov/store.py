@@ -265,6 +265,9 @@ class OxigraphDataset(DigiDataset):
         return _ox_result(res)
 
     def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError("the persisted dataset is open read-only; change the seeds and run "
+                             "'digiprov build', or 'digiprov load' a file")
         try:
             self.store.update(with_prologue(sparql))
         except SyntaxError as e:
@@ -578,8 +581,9 @@ def load_file(file: str | Path, out_dir: str | Path, *, replace: bool = False) -
         raise
     loaded = [] if replace else list(previous.get("loaded", []))
     loaded.append(str(src.resolve()))
-    manifest = {"loaded": loaded, "base": previous.get("base")} if not replace \
-        else {"loaded": loaded}
+    manifest: dict[str, Any] = {"loaded": loaded}
+    if not replace and previous.get("base"):
+        manifest["base"] = previous["base"]
     if not replace and previous.get("seeds_dir"):
         manifest["built_from_seeds"] = previous["seeds_dir"]
     return finish(target, out, manifest, quads=n)
