@@ -619,32 +619,42 @@ class Ingestor:
                 continue
             self.found.append(("deadline", d.text, d.attrs["date"].isoformat(), resp))
             target = d.attrs["target"]
-            zh = re.sub(r"^[，,：:]", "", target)[:40] or d.text
-            if self.seen_milestone(d.attrs["date"].isoformat(), resp, zh):
+            clause = re.sub(r"^[，,：:]", "", target)
+            if self.seen_milestone(d.attrs["date"].isoformat(), resp, clause):
                 continue
-            if not X.has_cjk(zh):
-                zh = f"{d.text}目标"
+            tend = d.attrs["target_start"] + len(target)
+            concerns = [k for s, k in keyed if d.end <= s.start and s.end <= tend
+                        and sec(k) in ("platforms", "programmes", "organizations")
+                        and k != resp]
+            concerns = list(dict.fromkeys(concerns))
+            # The label is made of names, not of the source's sentence (which stays in the
+            # review comment of the candidates file and never reaches the seeds).
+            names = [self.label_of(k) for k in concerns[:3]]
+            head = re.split(r"[，,、；;：:（(]", clause)[0][:12]
+            zh = f"{d.text}目标：" + ("、".join(names) if names else head or "待定")
             mk = self.keys.make(f"ms-{self.src[:24]}-p{p.para}-{off + d.start}")
             f = {"zh": zh, "deadline": d.attrs["date"].isoformat(), "deadline_text": d.text,
                  "responsible": resp}
             j = self.main_place()
             if j:
                 f["jurisdiction"] = j
-            tend = d.attrs["target_start"] + len(target)
-            concerns = [k for s, k in keyed if d.end <= s.start and s.end <= tend
-                        and sec(k) in ("platforms", "programmes", "organizations")
-                        and k != resp]
             if concerns:
-                f["concerns"] = list(dict.fromkeys(concerns))
+                f["concerns"] = concerns
             self.cands[mk] = Candidate("milestones", mk, f, [(p.para, off + d.start, off + tend)],
-                                       conf, ["milestone: the label is the target clause; "
-                                              "shorten or paraphrase it"])
+                                       conf, [f"milestone: target as stated: {clause[:60]}; "
+                                              "rewrite the label in your own words"])
         if orgs:
             self.last_org = orgs[-1][1]
 
         # Quantities -> indicators + observations.
         for q in X.find_quantities(t):
             self.observation(t, p, q, keyed, places)
+
+    def label_of(self, key: str) -> str:
+        if key in self.cands:
+            return self.cands[key].fields.get("zh", key)
+        ent = self.gz.entities.get(key)
+        return ent.zh if ent and ent.zh else key
 
     def role(self, zh: str) -> str:
         ent = self.known(zh, ("roles",))
