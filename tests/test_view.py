@@ -15,8 +15,8 @@ XSS = "<img src=x onerror=alert(1)>"
 XSS_EN = "</script><script>alert(2)</script>"
 ID = "https://w3id.org/digiprov/id/"
 # what a page must never contain: a script or stylesheet fetched from anywhere
-REMOTE_ASSET = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""",
-                          re.I)
+REMOTE_ASSET = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 CDN = re.compile(r"https?://(?:cdn|unpkg|cdnjs)[^\s\"']*", re.I)
 
 
@@ -278,3 +278,21 @@ def test_subprocess_under_c_locale_still_writes_utf8(built_out, tmp_path):
                        env=env, capture_output=True, timeout=300)
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
     assert "济南市" in dest.read_text(encoding="utf-8")
+
+
+def test_cli_max_nodes_reduces_with_a_message(run_cli, tmp_path):
+    dest = tmp_path / "small.html"
+    r = run_cli("view", "-o", str(dest), "--max-nodes", "10")
+    assert r.exit_code == 0, r.output
+    assert "most connected of" in r.output
+    data = page_data(dest.read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == 10 and data["message"].startswith("showing the 10 most")
+    assert data["total"] > 10
+
+
+def test_cli_bad_class_and_theme_are_one_line_errors(run_cli, tmp_path):
+    for args in (["--class", "Spaceship"], ["--theme", "zzqqxx-no-theme"]):
+        dest = tmp_path / "bad.html"
+        r = run_cli("view", "-o", str(dest), *args)
+        assert r.exit_code != 0 and r.output.startswith("digiprov: error: "), r.output
+        assert len(r.output.strip().splitlines()) == 1 and not dest.exists()

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_file
-from .errors import EntityNotFound, InputError
+from .errors import EntityNotFound, InputError, QueryError
+from .vocab import DEF_NS
 
 # Measured with scripts/bench_view in headless Chromium (2 cores): vis-network's barnesHut
 # physics stabilises 1k nodes in a few seconds but 5k nodes take far too long to settle, and
@@ -104,17 +105,12 @@ def local_name(key: str) -> str:
 
 def fmt_value(v: Any) -> str:
     """A property value as a person reads it (dates ISO, decimals without noise)."""
-    try:
-        from rdflib import Literal
-    except ImportError:  # pragma: no cover
-        Literal = ()  # type: ignore[assignment]
-    if isinstance(v, Literal):
-        v = v.toPython() if v.datatype else str(v)
+    if hasattr(v, "toPython"):  # an rdflib Literal (the projection gives Python values)
+        v = v.toPython() if getattr(v, "datatype", None) else str(v)
     if isinstance(v, datetime | date):
         return v.isoformat()
     if isinstance(v, Decimal):
-        s = format(v.normalize(), "f")
-        return s
+        return format(v.normalize(), "f")
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
@@ -218,13 +214,13 @@ def nary_detail(cls: str, props: dict) -> str:
 
 def term_labels(ds) -> dict[str, tuple[str, str]]:
     """Local name -> (zh, en) label for every ontology term, falling back to STD_LABELS."""
-    labels = {k: v for k, v in STD_LABELS.items()}
+    labels = dict(STD_LABELS)
     if ds is None:
         return labels
     try:
-        res = ds.query("SELECT ?t ?l WHERE { GRAPH <https://w3id.org/digiprov/def/> "
+        res = ds.query(f"SELECT ?t ?l WHERE {{ GRAPH <{DEF_NS}> "
                        "{ ?t rdfs:label|skos:prefLabel ?l } }")
-    except Exception:  # a dataset without the ontology graph still renders
+    except QueryError:  # a dataset without the ontology still renders, with built-in labels
         return labels
     found: dict[str, dict[str, str]] = {}
     for t, lab in res.rows:
@@ -301,7 +297,8 @@ def select_subgraph(G, ds=None, *, focus: str | None = None, depth: int = 1,
             iri = _resolve(ds, G, t)
             if not any(iri in (d.get("themes") or ()) for _, d in G.nodes(data=True)) \
                     and G.nodes.get(iri, {}).get("cls") != "Theme":
-                raise InputError(f"--theme {t}: {iri} is not the theme of any node in the selection")
+                raise InputError(f"--theme {t}: {iri} is not the theme of any node in the "
+                                 "selection")
             wanted_t.add(iri)
         keep = [n for n, d in G.nodes(data=True)
                 if n in wanted_t or n == focus_iri or wanted_t & set(d.get("themes") or ())]
@@ -343,12 +340,16 @@ def radial_layout(G, spacing: float = 60.0) -> dict[Any, tuple[float, float]]:
     spring_layout needs numpy, and is quadratic in memory without scipy)."""
     import networkx as nx
 
-    U = G.to_undirected(as_view=True) if G.is_directed() else G
     # Hubs (themes, the country...) would make one ring of thousands of nodes; lay out the
-    # rest as trees and put each hub at the centre of its neighbours afterwards.
-    cap = max(12, int(math.sqrt(U.number_of_nodes()) / 3))
-    hubs = {v for v, d in U.degree if d > cap}
-    T = U.subgraph([v for v in U if v not in hubs]) if hubs else U
+    # rest as trees and put each hub at the centre of its neighbours afterwards. T is a plain
+    # Graph: networkx's filtered subgraph views count their length by iterating (O(n) per
+    # degree call, 40 s at 20k nodes).
+    cap = max(12, int(math.sqrt(G.number_of_nodes()) / 3))
+    hubs = {v for v, d in G.degree if d > cap}
+    T = nx.Graph()
+    T.add_nodes_from(v for v in G if v not in hubs)
+    T.add_edges_from((u, v) for u, v in G.edges() if u != v and u not in hubs
+                     and v not in hubs)
     comps = sorted(nx.connected_components(T), key=len, reverse=True)
     placed: list[tuple[dict, float]] = []
     for comp in comps:
@@ -396,7 +397,7 @@ def radial_layout(G, spacing: float = 60.0) -> dict[Any, tuple[float, float]]:
         x += 2 * r
         row_h = max(row_h, 2 * r)
     for i, hub in enumerate(sorted(hubs, key=str)):
-        near = [pos[v] for v in U.neighbors(hub) if v in pos]
+        near = [pos[v] for v in nx.all_neighbors(G, hub) if v in pos]
         if near:
             cx, cy = sum(p[0] for p in near) / len(near), sum(p[1] for p in near) / len(near)
         else:
@@ -520,7 +521,8 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
 
 def _canvas_label(label: str, detail: str, lang: str) -> str:
     # an observation's label usually states its value already; add only what it lacks
-    extra = [p for p in detail.split(" · ") if p and p not in label]
+    extra = [p for p in detail.split(" · ") if p and p not in label
+             and (lang == "zh" or not _CJK.search(p))]  # an English label gets no Chinese
     text = wrap_label(label, max_lines=2 if extra else 3)
     return text + ("\n" + " · ".join(extra) if extra else "")
 
