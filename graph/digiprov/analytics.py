@@ -108,7 +108,7 @@ def _empty(kind: str, columns: list[str], lang: str) -> Report:
 # ------------------------------------------------------------------ centrality
 
 
-def pagerank(G: Any, alpha: float = 0.85, tol: float = 1.0e-8, max_iter: int = 200
+def pagerank(G: Any, alpha: float = 0.85, tol: float = 1.0e-6, max_iter: int = 100
              ) -> dict[str, float]:
     """PageRank by power iteration in pure Python (networkx's own needs scipy, which the
     project does not depend on). Parallel edges count as weight; dangling mass is spread
