@@ -33,6 +33,8 @@ from .vocab import DEF_NS
 PHYSICS_MAX_NODES = 1000
 # Edge labels cost a text draw each; past this many edges they are left to the side panel.
 EDGE_LABEL_MAX = 3000
+# Edges at nodes of higher degree get longer springs in physics mode.
+HUB_DEGREE = 8
 # Above this the page is reduced to the most connected nodes (with a message saying so).
 DEFAULT_MAX_NODES = 20000
 
@@ -493,7 +495,13 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
         ln = local_name(pred)
         ez = str(d.get("label_zh") or labels.get(ln, (ln, ln))[0])
         ee = str(d.get("label_en") or labels.get(ln, (ln, ln))[1])
-        vis_edges.append({"id": len(vis_edges), "from": index[u], "to": index[v]})
+        edge = {"id": len(vis_edges), "from": index[u], "to": index[v]}
+        hub = max(degree.get(u, 0), degree.get(v, 0))
+        if physics and hub > HUB_DEGREE:
+            # longer springs around hubs (the province, themes) spread their neighbours out
+            # instead of piling them into one knot at the centre
+            edge["length"] = round(150 + 25 * math.sqrt(hub - HUB_DEGREE))
+        vis_edges.append(edge)
         edge_info.append([str(key), ez, ee, src_ids(d.get("sources"))])
 
     theme_list = []
