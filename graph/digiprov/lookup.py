@@ -38,6 +38,7 @@ FUZZY_ACCEPT = 0.85
 FUZZY_CUTOFF = 0.5
 ADMIN_SUFFIXES = ("市", "省", "区", "县")
 MAX_READINGS = 16  # polyphonic combinations kept per name
+MAX_POLYPHONIC_CHARS = 8  # longer names get only pypinyin's context-aware reading
 TIERS = ("iri", "label", "alias", "key", "pinyin")
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -80,12 +81,15 @@ def pinyin_keys(text: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin, pinyin
 
     readings: list[list[str]] = [lazy_pinyin(text, style=Style.NORMAL, errors="default")]
-    het = pinyin(text, style=Style.NORMAL, heteronym=True, errors="default")
-    combos = 1
-    for opts in het:
-        combos *= max(1, len(opts))
-    if 1 < combos <= MAX_READINGS:
-        readings.extend([list(r) for r in itertools.product(*het)])
+    # Other readings of polyphonic characters only for short names (what people type as
+    # pinyin); a long milestone title gets the context-aware reading alone.
+    if len(_CJK.findall(text)) <= MAX_POLYPHONIC_CHARS:
+        het = pinyin(text, style=Style.NORMAL, heteronym=True, errors="default")
+        combos = 1
+        for opts in het:
+            combos *= max(1, len(opts))
+        if 1 < combos <= MAX_READINGS:
+            readings.extend([list(r) for r in itertools.product(*het)])
     keys: list[str] = []
     strip = text.endswith(ADMIN_SUFFIXES) and len(text) > 2
 
