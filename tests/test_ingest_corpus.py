@@ -106,3 +106,24 @@ def test_reingesting_a_known_text_proposes_no_known_fact(corpus_dir, tmp_path):
     assert r.known_facts >= 20
     assert not r.by_section("memberships") and not r.by_section("milestones")
     assert len(r.by_section("observations")) <= 1
+
+
+def test_accepted_candidates_build_and_validate(corpus_dir, tmp_path):
+    """Accept a linked ingest of a new text into a copy of the real seeds; the builder's SHACL
+    validation must pass (English placeholders, parent places, every reference resolved)."""
+    from digiprov.build import run_build
+    from digiprov.ingest.accept import accept_candidates
+    from digiprov.ingest.api import ingest
+    from digiprov.ingest.gazetteer import from_seeds
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for stem in ("shandong-2021-digital-shandong-action-plan",
+                 "zhejiang-2020-digital-zhejiang-workpoints"):
+        pub, date = META[stem]
+        ingest(corpus_dir / f"{stem}.txt", tmp_path / stem, title=f"语料{stem[:8]}",
+               publisher=pub, date=date, gz=from_seeds(seeds), seeds_dir=seeds)
+        assert accept_candidates(tmp_path / stem / "candidates.yaml", seeds).total > 0
+    ds, report = run_build(seeds, tmp_path / "out", store="memory")
+    assert report.conforms, [p.line() for p in report.violations][:5]
+    assert len(ds) > 0

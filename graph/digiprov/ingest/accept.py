@@ -21,7 +21,7 @@ from . import candidates as C
 from .textio import label_key
 
 ENTITY_SECTIONS = {"places", "organizations", "people", "roles", "platforms", "programmes",
-                   "documents", "indicators", "concepts", "periods", "sources"}
+                   "documents", "indicators", "concepts", "periods"}
 
 
 @dataclass

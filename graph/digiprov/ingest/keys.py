@@ -35,3 +35,25 @@ class KeyMaker:
             n += 1
         self.taken.add(key)
         return key
+
+
+def pinyin_label(text: str) -> str:
+    """An English-label placeholder: the words of ``text`` in toneless pinyin (青岛市政府 ->
+    Qingdaoshi Zhengfu). SHACL wants an @en label on every entity; a human translates it."""
+    from pypinyin import lazy_pinyin
+
+    from .segment import cut
+
+    words = []
+    for w, _s, _e in cut(text):
+        if re.search(r"[\u3400-\u9fff]", w):
+            words.append("".join(lazy_pinyin(w)).capitalize())
+        else:
+            w = w.replace("“", '"').replace("”", '"').replace("（", "(").replace("）", ")")
+            w = w.replace("、", ", ").replace("，", ", ").replace("：", ": ")
+            if w.strip():
+                words.append(w.strip())
+    out = " ".join(words)
+    out = re.sub(r"\s+([,):])", r"\1", out)
+    out = re.sub(r"([(])\s+", r"\1", out)
+    return "".join(ch for ch in out if ord(ch) < 0x3000) or "Untitled"

@@ -249,7 +249,11 @@ class Ingestor:
                 if ck:
                     f["within"] = ck
             else:
-                review.append("area code and parent place unknown")
+                # SHACL wants a city inside a larger area: guess the text's province.
+                prov = self.place_key(self.province, "province") if self.province else None
+                if prov:
+                    f["within"] = prov
+                review.append("area code unknown; parent place guessed from the text's province")
             en = f.get("en", "")
             key_base = re.sub(r"[^a-z0-9]", "", en.split()[0].lower()) if en else \
                 slugify(short).replace("-", "")
@@ -650,6 +654,35 @@ class Ingestor:
         for q in X.find_quantities(t):
             self.observation(t, p, q, keyed, places)
 
+    def english_placeholders(self) -> None:
+        """Every labelled candidate gets an @en label (SHACL requires one): pinyin for names,
+        a pattern for milestones. The review note says it is a placeholder."""
+        from .keys import pinyin_label
+
+        for c in self.cands.values():
+            f = c.fields
+            if "zh" not in f or "en" in f or c.section == "sources":
+                continue
+            if c.section == "milestones":
+                names = [self.en_of(k) for k in f.get("concerns", [])[:3]]
+                f["en"] = f"Target by {f['deadline']}" + (": " + ", ".join(names) if names
+                                                           else "")
+            else:
+                f["en"] = pinyin_label(f["zh"])
+            c.review.append("English label is a pinyin placeholder: translate it")
+
+    def en_of(self, key: str) -> str:
+        from .keys import pinyin_label
+
+        if key in self.cands:
+            f = self.cands[key].fields
+            return f.get("en") or pinyin_label(f.get("zh", key))
+        ent = self.gz.entities.get(key)
+        for lab in sorted(ent.labels if ent else ()):
+            if not X.has_cjk(lab):
+                return lab
+        return pinyin_label(ent.zh) if ent and ent.zh else key
+
     def label_of(self, key: str) -> str:
         if key in self.cands:
             return self.cands[key].fields.get("zh", key)
@@ -779,6 +812,7 @@ def run(path: str | Path, *, title: str, publisher: str, date: str, url: str | N
         ing.run_paragraph(para)
     if n_par == 0:
         raise InputError(f"input file {path} is empty")
+    ing.english_placeholders()
     return Result(skey, is_new, src_fields, list(ing.cands.values()), ing.linked,
                   warnings + ing.warnings, encoding, chars, n_par, ing.known_facts,
                   ing.found, ing.label_table())
