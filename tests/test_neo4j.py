@@ -628,3 +628,11 @@ def test_cli_end_to_end_subprocess(built_out, tmp_path):
                          env={**os.environ, "NEO4J_PASSWORD": "pw"})
     assert bad.returncode != 0 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("digiprov: error: ")
+
+
+def test_same_script_from_both_backends(dataset, memory_dataset, tmp_path):
+    """Oxigraph and plain rdflib hold the same dataset, so the script is byte-identical."""
+    a, b = tmp_path / "ox.cypher", tmp_path / "mem.cypher"
+    n4.write_cypher(dataset, a)
+    n4.write_cypher(memory_dataset, b)
+    assert a.read_bytes() == b.read_bytes()

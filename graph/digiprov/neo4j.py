@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import heapq
 import io
 import pickle
@@ -24,12 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Literal
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
 from .atomic import atomic_dir, atomic_file
 from .errors import InputError, RemoteError
-from .vocab import DEF_NS, OA, PREFIXES, RDF, SKOS, XSD
+from .vocab import DEF_NS, DP, OA, PREFIXES, PROV, RDF, SKOS, XSD
 
 RESOURCE = "Resource"
 CONSTRAINT = ("CREATE CONSTRAINT digiprov_resource_uri IF NOT EXISTS "
@@ -51,6 +49,7 @@ _INT_TYPES = {str(XSD[t]) for t in (
     "negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte gYear").split()}
 _FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 _RDF_TYPE = str(RDF.type)
+_XSD_STRING = str(XSD.string)
 _HAS_SELECTOR = str(OA.hasSelector)
 _SELECTOR_CLASS = str(OA.TextPositionSelector)
 _ALT_LABEL = str(SKOS.altLabel)
@@ -211,7 +210,7 @@ class Entity:
 class Schema:
     """What the writers need before the first row: names, types, label sets and counts."""
 
-    statements: dict[str, tuple[str, int, int, int]]  # IRI -> (source, paragraph, start, end)
+    statements: StatementIndex  # IRI -> (source, paragraph, start, end)
     label_of: dict[str, str] = field(default_factory=dict)
     rel_of: dict[str, str] = field(default_factory=dict)
     key_name: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -234,26 +233,26 @@ class Schema:
         return tuple(sorted({self.label_of[t] for t in types}))
 
 
-def _term(t: Any) -> str:
-    return f"_:{t}" if isinstance(t, BNode) else str(t)
-
-
 def _records(ds, include_ontology: bool) -> Iterator[tuple]:
     """Sort records (subject, predicate, kind, value, datatype, lang, graph) for every quad,
-    plus a bare (object,) record per IRI object so object-only resources become nodes."""
-    for s, p, o, g in ds.quads():
-        gs = "" if g is None or g == DATASET_DEFAULT_GRAPH_ID else str(g)
+    plus a bare (object,) record per IRI object so object-only resources become nodes.
+
+    Quads come as plain strings from :func:`digiprov.project.raw_quads` (Oxigraph's own
+    iterator): building an rdflib term per quad costs time, and the term cache behind
+    ``ds.quads()`` costs memory that grows with the number of distinct terms."""
+    from .project import Lit, raw_quads
+
+    for s, p, o, g in raw_quads(ds):
+        gs = g or ""
         if gs == _ONTOLOGY_GRAPH and not include_ontology:
             continue
-        ss, ps = _term(s), str(p)
-        if isinstance(o, Literal):
-            dt = "" if o.language else str(o.datatype or XSD.string)
-            yield (ss, ps, "L", str(o), dt, o.language or "", gs)
+        if isinstance(o, Lit):
+            dt = "" if o.lang else (o.datatype or _XSD_STRING)
+            yield (s, p, "L", o.value, dt, o.lang or "", gs)
         else:
-            os_ = _term(o)
-            yield (ss, ps, "I", os_, "", "", gs)
-            if ps not in (_RDF_TYPE, _HAS_SELECTOR):
-                yield (os_, "", "", "", "", "", "")
+            yield (s, p, "I", o, "", "", gs)
+            if p not in (_RDF_TYPE, _HAS_SELECTOR):
+                yield (o, "", "", "", "", "", "")
 
 
 def _external_sort(records: Iterator[tuple], tmp: Path, chunk: int) -> Iterator[tuple]:
@@ -265,8 +264,8 @@ def _external_sort(records: Iterator[tuple], tmp: Path, chunk: int) -> Iterator[
         buf.sort()
         path = tmp / f"run{len(runs):05d}.pkl"
         with open(path, "wb") as fh:
-            for i in range(0, len(buf), 4096):
-                pickle.dump(buf[i:i + 4096], fh, protocol=pickle.HIGHEST_PROTOCOL)
+            for i in range(0, len(buf), 256):
+                pickle.dump(buf[i:i + 256], fh, protocol=pickle.HIGHEST_PROTOCOL)
         runs.append(path)
         buf.clear()
 
@@ -296,23 +295,79 @@ def _external_sort(records: Iterator[tuple], tmp: Path, chunk: int) -> Iterator[
             prev = r
 
 
-def _statements(ds) -> dict[str, tuple[str, int, int, int]]:
-    res = ds.query("""
-        SELECT ?st ?src ?para ?start ?end WHERE {
-          ?st a dp:Statement .
-          OPTIONAL { ?st prov:wasDerivedFrom ?src }
-          OPTIONAL { ?st dp:paragraph ?para }
-          OPTIONAL { ?st oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end }
-        }""")
-    out: dict[str, tuple[str, int, int, int]] = {}
-    for st, src, para, start, end in res.rows:
-        def num(x: Any) -> int:
-            try:
-                return int(str(x))
-            except (TypeError, ValueError):
-                return -1
-        out[str(st)] = (str(src) if src is not None else "", num(para), num(start), num(end))
-    return out
+def _num(x: Any) -> int:
+    try:
+        return int(str(x))
+    except (TypeError, ValueError):
+        return -1
+
+
+class StatementIndex:
+    """Statement IRI -> (source, paragraph, start, end), kept in a temp SQLite file.
+
+    Statements grow with the dataset, so they are not held in a dict: the pieces are streamed
+    from quad patterns into tables, joined once in SQL, and looked up by primary key (with a
+    small LRU cache in front, as relationships of one subject share their statements)."""
+
+    def __init__(self, ds, path: Path):
+        import sqlite3
+
+        from .project import Lit, raw_quads
+
+        self.conn = db = sqlite3.connect(str(path))
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        for table in ("st(s)", "src(s, v)", "para(s, v)", "sel(s, v)", "start(s, v)",
+                      "stop(s, v)"):
+            db.execute(f"CREATE TABLE {table}")
+        patterns = {"src": PROV.wasDerivedFrom, "para": DP.paragraph, "sel": OA.hasSelector,
+                    "start": OA.start, "stop": OA.end}
+        db.executemany("INSERT INTO st VALUES (?)",
+                       ((q[0],) for q in raw_quads(ds, p=_RDF_TYPE, o=str(DP.Statement))))
+        for table, pred in patterns.items():
+            db.executemany(f"INSERT INTO {table} VALUES (?, ?)",
+                           ((q[0], _num(q[2].value) if isinstance(q[2], Lit) else q[2])
+                            for q in raw_quads(ds, p=str(pred))))
+        for table in ("src", "para", "sel", "start", "stop"):
+            db.execute(f"CREATE INDEX {table}_s ON {table}(s)")
+        db.execute("""CREATE TABLE info(iri TEXT PRIMARY KEY, src, para, start, stop)
+                      WITHOUT ROWID""")
+        db.execute("""INSERT OR IGNORE INTO info SELECT st.s,
+                        (SELECT MIN(v) FROM src WHERE src.s = st.s),
+                        (SELECT MIN(v) FROM para WHERE para.s = st.s),
+                        (SELECT MIN(start.v) FROM sel JOIN start ON start.s = sel.v
+                         WHERE sel.s = st.s),
+                        (SELECT MIN(stop.v) FROM sel JOIN stop ON stop.s = sel.v
+                         WHERE sel.s = st.s)
+                      FROM st""")
+        for table in ("st", "src", "para", "sel", "start", "stop"):
+            db.execute(f"DROP TABLE {table}")
+        db.commit()
+        self._get = functools.lru_cache(maxsize=8192)(self._fetch)
+
+    def _fetch(self, iri: str) -> tuple[str, int, int, int] | None:
+        row = self.conn.execute("SELECT src, para, start, stop FROM info WHERE iri = ?",
+                                (iri,)).fetchone()
+        if row is None:
+            return None
+        src, para, start, stop = row
+        return (src or "", -1 if para is None else para, -1 if start is None else start,
+                -1 if stop is None else stop)
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and self._get(iri) is not None
+
+    def __getitem__(self, iri: str) -> tuple[str, int, int, int]:
+        v = self._get(iri)
+        if v is None:
+            raise KeyError(iri)
+        return v
+
+    def __len__(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM info").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def _group(records: Iterator[tuple]) -> Iterator[Entity]:
@@ -359,9 +414,15 @@ class PropertyGraph(contextlib.AbstractContextManager):
     def __init__(self, ds, *, include_ontology: bool = False, sort_chunk: int = SORT_CHUNK,
                  tmpdir: str | Path | None = None):
         self._tmp = tempfile.TemporaryDirectory(prefix="digiprov-pg-", dir=tmpdir)
-        tmp = Path(self._tmp.name)
+        try:
+            self._scan(ds, Path(self._tmp.name), include_ontology, sort_chunk)
+        except BaseException:
+            self.close()
+            raise
+
+    def _scan(self, ds, tmp: Path, include_ontology: bool, sort_chunk: int) -> None:
         self._file = tmp / "entities.pkl"
-        schema = Schema(statements=_statements(ds))
+        schema = Schema(statements=StatementIndex(ds, tmp / "statements.sqlite"))
         types: dict[tuple[str, str], set[str]] = defaultdict(set)
         combos: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
         counts: dict[tuple[str, ...], int] = defaultdict(int)
@@ -458,6 +519,8 @@ class PropertyGraph(contextlib.AbstractContextManager):
         return props
 
     def close(self) -> None:
+        if hasattr(self, "schema"):
+            self.schema.statements.close()
         self._tmp.cleanup()
 
     def __exit__(self, *exc: object) -> None:
