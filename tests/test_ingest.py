@@ -326,3 +326,43 @@ def test_gold_reader_and_scoring(tmp_path):
     bad.write_text("nonsense\tx\n", encoding="utf-8")
     with pytest.raises(InputError, match="bad.tsv:1"):
         read_gold(bad)
+
+
+def test_traditional_and_full_width_text_links_like_simplified(tmp_path, tiny_seeds):
+    import zhconv
+
+    from digiprov.ingest.api import ingest
+    from digiprov.ingest.gazetteer import from_seeds
+
+    p = tmp_path / "trad.txt"
+    trad = zhconv.convert(TINY, "zh-tw").replace("5萬億元", "５萬億元")
+    p.write_text(trad, encoding="utf-8")
+    r = ingest(p, tmp_path / "o", title="示例", publisher="示例社", date="2021-03-15",
+               gz=from_seeds(tiny_seeds), seeds_dir=tiny_seeds).result
+    assert "shandong-big-data-bureau" in r.linked
+    values = {c.fields["value"] for c in r.by_section("observations")}
+    assert {5, 90, 70000} <= values
+    # Offsets still point into the original (traditional) text.
+    person = next(c for c in r.candidates if c.section == "people")
+    (_p, s, e), = person.evidence
+    assert trad[s:e] == person.fields["zh"] == "王小明"
+
+
+@pytest.mark.slow
+def test_cli_end_to_end_as_a_subprocess(tiny_text, tiny_seeds, tmp_path):
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "digiprov"
+    cmd = [str(exe), "--seeds", str(tiny_seeds), "--out", str(tmp_path / "no-build"), "ingest",
+           str(tiny_text), "--title", "示例新闻", "--publisher", "示例社", "--date",
+           "2021-03-15", "-o", str(tmp_path / "cand")]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stderr
+    assert "linked entities: " in res.stdout and "shandong-big-data-bureau" in res.stdout
+    res = subprocess.run([str(exe), "--seeds", str(tiny_seeds), "accept",
+                          str(tmp_path / "cand")], capture_output=True, text=True, check=False)
+    assert res.returncode == 0 and "accepted" in res.stdout
+    bad = subprocess.run([*cmd[:-2], "-o", str(tmp_path / "x"), "--date", "2021-99-01"],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1

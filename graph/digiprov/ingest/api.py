@@ -37,9 +37,10 @@ class IngestReport:
                  f"linked entities: {len(r.linked)} (" + ", ".join(
                      sorted(ln.key for ln in r.linked.values())[:12]) +
                  (", ..." if len(r.linked) > 12 else "") + ")",
-                 "facts: " + ", ".join(f"{s} {kinds[s]}" for s in
-                                       ("documents", "memberships", "milestones", "observations")
-                                       if kinds[s]) + f"; already in the graph: {r.known_facts}",
+                 "facts: " + (", ".join(f"{s} {kinds[s]}" for s in
+                                        ("documents", "memberships", "milestones",
+                                         "observations") if kinds[s]) or "none new") +
+                 f"; already in the graph: {r.known_facts}",
                  f"TriG preview: {self.new_quads} new quads -> {self.out_dir / PREVIEW}"
                  if self.new_quads else "TriG preview: not written",
                  f"low-confidence (< {LOW_CONFIDENCE}): {len(self.low)}"]
