@@ -366,3 +366,22 @@ def test_cli_end_to_end_as_a_subprocess(tiny_text, tiny_seeds, tmp_path):
     bad = subprocess.run([*cmd[:-2], "-o", str(tmp_path / "x"), "--date", "2021-99-01"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_output_directory_with_other_files_is_refused(tiny_text, tmp_path):
+    from digiprov.ingest.api import ingest
+    from digiprov.ingest.gazetteer import Gazetteer
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(InputError, match="holds other files"):
+        ingest(tiny_text, out, title="示例", publisher="示例社", date="2021-03-01",
+               gz=Gazetteer())
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    # Re-running into its own previous output is fine.
+    again = tmp_path / "again"
+    for _ in range(2):
+        ingest(tiny_text, again, title="示例", publisher="示例社", date="2021-03-01",
+               gz=Gazetteer())
+    assert sorted(p.name for p in again.iterdir()) == ["candidates.trig", "candidates.yaml"]

@@ -24,6 +24,7 @@ class IngestReport:
     out_dir: Path
     new_quads: int = 0
     low: list[str] = field(default_factory=list)
+    origin: str = "nothing"
 
     def summary(self) -> str:
         r = self.result
@@ -31,7 +32,8 @@ class IngestReport:
         kinds = Counter(c.section for c in r.candidates)
         lines = [f"ingested {r.paragraphs} paragraphs, {r.chars} characters ({r.encoding}) "
                  f"-> {self.out_dir / CANDIDATES}",
-                 f"source: {r.source_key} ({'new' if r.source_is_new else 'already in the graph'})",
+                 f"source: {r.source_key} ({'new' if r.source_is_new else 'already in the graph'})"
+                 f"; linked against: {self.origin}",
                  f"new entities: {len(new_ent)} (" + ", ".join(
                      f"{KIND_OF_SECTION[s]} {kinds[s]}" for s in KIND_OF_SECTION if kinds[s]) + ")",
                  f"linked entities: {len(r.linked)} (" + ", ".join(
@@ -123,12 +125,18 @@ def ingest(path: str | Path, out_dir: str | Path, *, title: str, publisher: str,
     out = Path(out_dir) if out_dir is not None and str(out_dir).strip() else None
     if out is not None and out.exists() and not out.is_dir():
         raise InputError(f"output {out} exists and is not a directory")
+    if out is not None and out.is_dir():
+        # The directory is replaced as a whole: never swallow files ingest did not write.
+        others = sorted(p.name for p in out.iterdir() if p.name not in (CANDIDATES, PREVIEW))
+        if others:
+            raise InputError(f"output directory {out} holds other files ({', '.join(others[:3])}"
+                             f"{', ...' if len(others) > 3 else ''}); give a new or empty one")
     sdir = Path(seeds_dir) if seeds_dir else None
     if gz is None:
         gz = from_seeds(sdir)
     result = run(path, title=title, publisher=publisher, date=date, url=url, gz=gz,
                  strict=strict)
-    report = IngestReport(result, out or Path("-"))
+    report = IngestReport(result, out or Path("-"), origin=gz.origin)
     report.low = [f"{c.section}/{c.key} ({c.confidence:.2f}): "
                   f"{c.fields.get('zh') or c.fields.get('value_text') or ''}"
                   for c in result.candidates if c.confidence < LOW_CONFIDENCE]

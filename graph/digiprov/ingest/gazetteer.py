@@ -39,7 +39,7 @@ class KnownEntity:
 class Gazetteer:
     entities: dict[str, KnownEntity] = field(default_factory=dict)
     index: dict[str, list[str]] = field(default_factory=dict)   # label_key -> entity keys
-    origin: str = "empty"
+    origin: str = "nothing (empty graph)"
     # Facts already stated (memberships, milestones, observations) by signature, so a text the
     # graph already covers proposes nothing twice.
     facts: set[tuple] = field(default_factory=set)
@@ -76,7 +76,7 @@ def from_seeds(seeds_dir: str | Path | None) -> Gazetteer:
 
     gz = Gazetteer(origin=f"seeds {seeds_dir}")
     if seeds_dir is None or not Path(seeds_dir).is_dir() or not seed_files(Path(seeds_dir)):
-        gz.origin = "empty"
+        gz.origin = "nothing (empty graph)"
         return gz
     ss = load_seeds(seeds_dir)
     for rec in ss.records.values():
@@ -129,7 +129,7 @@ _TYPE_KIND = {
 def from_dataset(ds, base: str) -> Gazetteer:
     """Known entities from the built dataset (labels and aliases via SPARQL)."""
     ns = (base if base.endswith("/") else base + "/") + "id/"
-    gz = Gazetteer(origin="dataset")
+    gz = Gazetteer(origin=f"dataset {getattr(ds, 'path', None) or 'in memory'}")
     res = ds.query(_QUERY)
     for row in res.dicts():
         s = str(row["s"])
