@@ -233,8 +233,9 @@ def find_orgs(text: str) -> list[Span]:
         if re.match(r"^[省市县区]级", name):
             continue
         # "14家大数据省级重点企业研究院" counts a class of bodies; it names none of them.
-        if re.search(r"\d[家个所]?$", text[:start]) or re.match(r"^[家个所]", name) \
-                and re.search(r"\d$", text[:start]):
+        before = text[max(0, start - 2):start]
+        if re.search(r"\d[家个所]?$", before) or re.match(r"^[家个所]", name) \
+                and re.search(r"\d$", before):
             continue
         if name in ORG_GENERIC or name.endswith(NOT_ORG_STEM) and "云" in name:
             continue
@@ -362,6 +363,21 @@ PROG_GENERIC = {"平台", "工程", "行动", "计划", "战略", "云", "新平
 PLACE_SHORT = set(L.PROVINCES) | set(L.CITIES)
 
 
+class Occupied:
+    """Character positions already claimed by a name: O(length) checks, so a giant one-line
+    paragraph stays linear."""
+
+    def __init__(self, n: int):
+        self.bits = bytearray(n + 1)
+
+    def free(self, s: int, e: int) -> bool:
+        return self.bits.find(1, max(0, s), max(s, e)) == -1
+
+    def append(self, span: tuple[int, int]) -> None:
+        a, b = max(0, span[0]), max(span[0], span[1])
+        self.bits[a:b] = b"\x01" * (b - a)
+
+
 def prog_kind(name: str) -> tuple[str, str]:
     """(section, programme type) from the name's last word."""
     if name.endswith(("平台", "云", "云中心")):
@@ -377,10 +393,10 @@ def prog_kind(name: str) -> tuple[str, str]:
 
 def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
     out: list[Span] = []
-    taken: list[tuple[int, int]] = list(in_titles)
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+    taken = Occupied(len(text))
+    for a, b in in_titles:
+        taken.append((a, b))
+    free = taken.free
 
     for m in QUOTED_SEQ_RE.finditer(text):
         if not free(m.start(), m.end()):
@@ -720,11 +736,16 @@ def measure_of(text: str, start: int, end: int, unit: str) -> tuple[str, int]:
     return phrase, start - len(phrase)
 
 
+CONTEXT = 400
+
+
 def find_period_context(text: str, pos: int) -> tuple[str, str] | None:
     """The nearest period phrase before ``pos`` in the same paragraph: (kind/value, text)."""
     best = None
+    # A bounded look-back keeps a giant one-line "paragraph" linear, not quadratic.
+    lo = max(0, pos - CONTEXT)
     for rx, kind in PERIOD_CTX:
-        for m in rx.finditer(text, 0, pos):
+        for m in rx.finditer(text, lo, pos):
             if best is None or m.start() > best[2]:
                 if kind == "half":
                     val = f"{m.group(1)}-H{1 if m.group(2) == '上' else 2}"

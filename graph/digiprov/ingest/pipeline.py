@@ -465,11 +465,11 @@ class Ingestor:
         """Longest span wins; among equal spans the gazetteer hit, then the higher confidence."""
         order = sorted(spans, key=lambda s: (-(s.end - s.start), "gaz" not in s.attrs, -s.conf,
                                              s.start))
-        taken: list[tuple[int, int]] = []
+        taken = X.Occupied(max((s.end for s in spans), default=0))
         out = []
         for s in order:
             nested = "part_of_span" in s.attrs or "nested" in s.attrs
-            if nested or all(s.end <= a or s.start >= b for a, b in taken):
+            if nested or taken.free(s.start, s.end):
                 out.append(s)
                 taken.append((s.start, s.end))
         return sorted(out, key=lambda s: s.start)
@@ -728,8 +728,9 @@ class Ingestor:
             return
         # Period: a phrase before the number in the paragraph, else the document's quarter.
         ctx = X.find_period_context(t, q.start)
-        dl = [d for d in X.find_deadlines(t[:q.start], self.date)
-              if X.clause_bounds(t, q.start) - 40 <= d.start]
+        lo = max(0, q.start - X.CONTEXT)
+        dl = [d for d in X.find_deadlines(t[lo:q.start], self.date)
+              if X.clause_bounds(t, q.start) - 40 <= d.start + lo]
         quarter = f"{self.date.year}-Q{(self.date.month - 1) // 3 + 1}"
         if dl:
             period, ptext = str(dl[-1].attrs["date"].year), dl[-1].text

@@ -110,7 +110,8 @@ def paragraphs(path: str | Path, encoding: str) -> Iterator[Paragraph]:
                 buf += dec.decode(raw, final=not raw)
             except UnicodeDecodeError as e:
                 raise InputError(f"{p}: invalid {encoding} near line {lineno + 1} "
-                                 f"({e.reason}); the file mixes encodings") from None
+                                 f"({e.reason}); the file is truncated or mixes encodings"
+                                 ) from None
             *lines, buf = buf.split("\n")
             for line in lines:
                 lineno += 1
