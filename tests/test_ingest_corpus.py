@@ -127,3 +127,31 @@ def test_accepted_candidates_build_and_validate(corpus_dir, tmp_path):
     ds, report = run_build(seeds, tmp_path / "out", store="memory")
     assert report.conforms, [p.line() for p in report.violations][:5]
     assert len(ds) > 0
+
+
+@pytest.mark.parametrize("stem", sorted(META))
+def test_evidence_offsets_point_at_the_mentions(corpus_dir, stem):
+    """Every evidence span lies on its paragraph (line) and, for entities, covers the name
+    (code points into the file, as the seeds' evidence does)."""
+    from digiprov.ingest.textio import label_key
+
+    text = (corpus_dir / f"{stem}.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    r = _cold(corpus_dir, stem).result
+    parents = {c.fields["within"] for c in r.candidates if c.section == "organizations"
+               and "within" in c.fields}
+    checked = 0
+    for c in r.candidates:
+        labels = {label_key(x) for x in [c.fields.get("zh", ""), *c.fields.get("aliases", []),
+                                         *c.labels] if x}
+        for para, s, e in c.evidence:
+            assert starts[para - 1] <= s < e <= starts[para - 1] + len(lines[para - 1])
+            if c.section in ("places", "organizations", "people", "documents", "platforms",
+                             "programmes") and c.key not in parents:
+                span = label_key(text[s:e])
+                assert any(lab in span or span in lab for lab in labels), (c.key, text[s:e])
+                checked += 1
+    assert checked > 10
