@@ -1,9 +1,11 @@
 """RDF dataset -> property graph (Neo4j): the mapping, Cypher script, admin-import CSV, Bolt load.
 
-The mapping (docs/neo4j.md) is computed in one streamed pass over ``ds.quads()``: quads are
-externally sorted by subject (bounded memory, spilled to temp files), grouped into one
-:class:`Entity` per resource and written to a temp file while a :class:`Schema` (property
-types, which keys repeat, label sets, counts) is collected. Every writer then re-reads that
+The mapping (docs/neo4j.md) is computed in one streamed pass over the dataset's quads (as
+plain strings, ``digiprov.project.raw_quads``): they are externally sorted by subject
+(bounded memory, runs spilled to temp files), statement metadata goes to a temp SQLite
+index, and the quads are grouped into one :class:`Entity` per resource and written to a
+temp file while a :class:`Schema` (property types, which keys repeat, label sets, counts)
+is collected. Every writer then re-reads that
 file, so the Cypher script, the CSV files and the Bolt loader see exactly the same rows, and
 the Cypher script and the loader share one statement generator (:func:`batches`).
 """
