@@ -237,3 +237,28 @@ def test_validate_store_matches_pyshacl_on_violations(dataset):
 def test_manifest_records_count_and_inputs(built_out):
     m = json.loads((dataset_path(built_out) / "manifest.json").read_text(encoding="utf-8"))
     assert m["quads"] > 1000 and m["seeds_dir"] and m["inputs"]
+
+
+def test_union_triples_stream_each_triple_once():
+    """Heavy duplication across graphs in random order: exactly SPARQL DISTINCT's triples."""
+    import random
+
+    import pyoxigraph as ox
+
+    from digiprov.store import union_triples
+
+    r = random.Random(1)
+    st = ox.Store()
+    graphs = [ox.DefaultGraph()] + [ox.NamedNode(f"urn:g:{i}") for i in range(30)]
+    for _ in range(5000):
+        st.add(ox.Quad(ox.NamedNode(f"urn:s:{r.randrange(40)}"),
+                       ox.NamedNode(f"urn:p:{r.randrange(4)}"), ox.Literal(str(r.randrange(15))),
+                       r.choice(graphs)))
+    got = [str(t) for t in union_triples(st)]
+    distinct = {f"{s} {p} {o}" for s, p, o in st.query(
+        "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)}
+    assert len(got) == len(set(got)) == len(distinct) < len(st)
+    assert set(got) == distinct
+    s0 = ox.NamedNode("urn:s:0")
+    assert {str(t) for t in union_triples(st, s0)} == {x for x in distinct
+                                                       if x.startswith("<urn:s:0> ")}

@@ -15,6 +15,7 @@ and readers never see a half-written store.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -281,18 +282,10 @@ class OxigraphDataset(DigiDataset):
             yield conv(q.subject), conv(q.predicate), conv(q.object), conv(q.graph_name)
 
     def triples(self, s=None, p=None, o=None):
-        """Triples of the union graph, each once; Oxigraph removes the duplicates, so no
-        Python set of every triple is kept."""
-        import pyoxigraph as ox
-
+        """Triples of the union graph, each once, streamed (see :func:`union_triples`)."""
         conv = TermCache()
-        terms = {name: to_ox(t) for name, t in (("s", s), ("p", p), ("o", o)) if t is not None}
-        res = self.store.query(
-            "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): v for k, v in terms.items()})
-        for sol in res:
-            yield conv(sol[0]) if s is None else s, conv(sol[1]) if p is None else p, \
-                conv(sol[2]) if o is None else o
+        for t in union_triples(self.store, to_ox(s), to_ox(p), to_ox(o)):
+            yield conv(t.subject), conv(t.predicate), conv(t.object)
 
     def graph_names(self):
         return sorted((from_ox(g) for g in self.store.named_graphs()), key=str)
@@ -312,13 +305,37 @@ class OxigraphDataset(DigiDataset):
         if quads:
             self.store.dump(out, rdf_format, prefixes=PREFIXES if fmt != "nquads" else None)
         else:
-            res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-                                   use_default_graph_as_union=True)
-            ox.serialize(res, out, rdf_format,
+            # Streams; a CONSTRUCT over the union would hold every triple (0.7 GB at 1M).
+            ox.serialize(union_triples(self.store), out, rdf_format,
                          prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
 
     def close(self):
         self.store = None
+
+
+def union_triples(store: Any, s: Any = None, p: Any = None, o: Any = None) -> Iterator[Any]:
+    """pyoxigraph Triples of the union graph, each once, in one streaming pass.
+
+    A triple stated in several graphs is written at its first occurrence in Oxigraph's
+    iteration order (the default graph, then named graphs in index order), which is also
+    the first graph ``quads_for_pattern(s, p, o, None)`` lists. A set of 64-bit hashes says
+    when a triple is new for sure; only on a hash hit is the store asked. ~50 bytes per
+    quad instead of a set of whole triples."""
+    import pyoxigraph as ox
+
+    qp = store.quads_for_pattern
+    T = ox.Triple
+    seen: set[int] = set()
+    add = seen.add
+    for q in qp(s, p, o, None):
+        t = T(q.subject, q.predicate, q.object)
+        h = hash(t)
+        if h in seen:
+            if next(qp(q.subject, q.predicate, q.object, None)).graph_name != q.graph_name:
+                continue
+        else:
+            add(h)
+        yield t
 
 
 def _ox_result(res: Any) -> QueryResult:
@@ -523,6 +540,7 @@ def finish(target: Path, out: Path, manifest: dict[str, Any],
     return target
 
 
+LOAD_BATCH = 200_000
 LOAD_FORMATS = {".trig": "TRIG", ".nq": "N_QUADS", ".nquads": "N_QUADS", ".nt": "N_TRIPLES",
                 ".ttl": "TURTLE"}
 
@@ -565,7 +583,11 @@ def load_file(file: str | Path, out_dir: str | Path, *, replace: bool = False) -
             (target / "oxigraph").mkdir()
         store = ox.Store(str(target / "oxigraph"))
         try:
-            store.bulk_load(path=str(src), format=getattr(ox.RdfFormat, fmt_name))
+            # Oxigraph's parser feeding the bulk loader in batches: bulk_load(path=...) on the
+            # whole file is ~20% faster but buffers it (1.25 GB peak at 1M quads vs ~0.33 GB).
+            quads = ox.parse(path=str(src), format=getattr(ox.RdfFormat, fmt_name))
+            while batch := list(itertools.islice(quads, LOAD_BATCH)):
+                store.bulk_extend(batch)
         except SyntaxError as e:
             line = f":{e.lineno}" if getattr(e, "lineno", None) else ""
             msg = str(e.msg if hasattr(e, "msg") else e)
