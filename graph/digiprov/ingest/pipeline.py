@@ -267,7 +267,7 @@ class Ingestor:
                     f["jurisdiction"] = juris
             elif section == "programmes":
                 f["type"] = attrs.get("type") or "programme"
-            key_base = slugify(canon)
+            key_base = place_slug(canon)
         if aliases:
             f["aliases"] = [a for a in dict.fromkeys(aliases) if a != canon]
             if not f["aliases"]:
@@ -767,6 +767,22 @@ class Ingestor:
         end = off + max(q.end, a["measure_start"] + len(measure))
         self.cands[key] = Candidate("observations", key, f, [(p.para, start, end)], conf,
                                     ["observation: check the indicator and the period"])
+
+
+def place_slug(name: str) -> str:
+    """A key suggestion that spells a leading place in English: 山东省司法厅 -> shandong-si-fa-ting
+    (the seeds' style), else plain pinyin."""
+    for short, (full, _code, en) in sorted(L.PROVINCES.items(), key=lambda x: -len(x[1][0])):
+        for prefix in (full, short):
+            if name.startswith(prefix) and len(name) > len(prefix) + 1:
+                head = re.sub(r"[^a-z]", "", en.split()[0].lower())
+                return f"{head}-{slugify(name[len(prefix):], 7)}"
+    for short, (_code, en) in sorted(L.CITIES.items(), key=lambda x: -len(x[0])):
+        for prefix in (short + "市", short):
+            if name.startswith(prefix) and len(name) > len(prefix) + 1:
+                head = re.sub(r"[^a-z]", "", en.lower())
+                return f"{head}-{slugify(name[len(prefix):], 7)}"
+    return slugify(name)
 
 
 def source_key_for(path: Path, gz: Gazetteer, title: str) -> str:
