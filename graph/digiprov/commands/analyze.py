@@ -66,7 +66,7 @@ def register(main: click.Group) -> None:
         \b
         Example:
           digiprov analyze central --measure pagerank --top 5
-          digiprov analyze path 济南 浪潮
+          digiprov analyze path 济南 省大数据局
         """
 
     @analyze.command()
@@ -113,8 +113,9 @@ def register(main: click.Group) -> None:
 
         \b
         Example:
-          digiprov analyze path 济南 浪潮
+          digiprov analyze path 济南 省大数据局
           digiprov analyze path jinan "Shandong Big Data Bureau" --max 5 --lang en
+          digiprov analyze path 济南 浪潮 --themes
         """
         from ..analytics import paths
 
