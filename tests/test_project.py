@@ -264,3 +264,14 @@ def test_backends_agree(dataset, memory_dataset):
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
     assert sorted(a.edges(keys=True)) == sorted(b.edges(keys=True))
     assert all(a.edges[e] == b.edges[e] for e in a.edges(keys=True))
+
+
+def test_collapse_in_place_equals_collapsed_projection(tiny):
+    from digiprov.project import collapse
+
+    a, b = project(tiny), project(tiny, nary="collapse")
+    collapse(a)
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    assert sorted(a.edges(keys=True)) == sorted(b.edges(keys=True))
+    assert all(a.edges[e] == b.edges[e] for e in b.edges(keys=True))
+    assert a.graph["nary"] == b.graph["nary"] == "collapse"

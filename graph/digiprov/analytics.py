@@ -76,7 +76,16 @@ def load_graph(ds: Any, *, lang: str = "zh", nary: str = "collapse", themes: boo
     """The analysis graph: the projection, n-ary nodes collapsed, themes dropped by default."""
     from .project import project
 
-    G = project(ds, nary=nary, lang=lang)
+    return analysis_graph(project(ds, nary="keep", lang=lang), nary=nary, themes=themes)
+
+
+def analysis_graph(G: Any, *, nary: str = "collapse", themes: bool = False):
+    """Turn a keep-mode projection into the analysis graph, in place (and return it), so a
+    command can resolve names against every entity first and project only once."""
+    from .project import collapse
+
+    if nary == "collapse":
+        collapse(G)
     if not themes:
         G.remove_nodes_from([n for n, c in G.nodes(data="cls") if c == "Theme"])
         G.remove_edges_from([e for e in G.edges(keys=True) if e[2] == "dp:theme"])
@@ -501,6 +510,6 @@ def render(report: Report, fmt: str = "table", lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Report", "load_graph", "central", "paths", "explain_path", "neighbours",
-           "communities", "timeline", "timeline_items", "parse_date", "render", "pagerank",
-           "BETWEENNESS_EXACT_MAX", "BETWEENNESS_SAMPLES", "MEASURES"]
+__all__ = ["Report", "load_graph", "analysis_graph", "central", "paths", "explain_path",
+           "neighbours", "communities", "timeline", "timeline_items", "parse_date", "render",
+           "pagerank", "BETWEENNESS_EXACT_MAX", "BETWEENNESS_SAMPLES", "MEASURES"]

@@ -34,8 +34,10 @@ Oxigraph, so no rdflib term is built), never copied into an rdflib Graph.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 from collections import defaultdict
 from collections.abc import Container, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -337,27 +339,31 @@ def _has_cjk(text: str) -> bool:
 
 def project(ds: Any, *, nary: str = "keep", lang: str = "zh"):
     """Project the dataset onto a ``networkx.MultiDiGraph`` (rules in the module docstring)."""
-    import gc
-
     from .errors import InputError
 
     if nary not in ("keep", "collapse"):
         raise InputError(f"nary must be 'keep' or 'collapse', not {nary!r}")
     if lang not in ("zh", "en"):
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
-    # The pass allocates millions of small containers; the cyclic collector would rescan them
-    # over and over (a third of the run time at 1M quads) and none of them form cycles.
+    with _gc_paused():
+        G = _build(ds, lang)
+    if nary == "collapse":
+        collapse(G)
+    G.graph.update(lang=lang, nary=nary)
+    return G
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # Projecting allocates millions of small containers; the cyclic collector would rescan
+    # them over and over (a third of the run time at 1M quads) and none of them form cycles.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        G = _build(ds, lang)
-        if nary == "collapse":
-            _collapse(G)
+        yield
     finally:
         if was_enabled:
             gc.enable()
-    G.graph.update(lang=lang, nary=nary)
-    return G
 
 
 def _build(ds: Any, lang: str):
@@ -441,8 +447,15 @@ def _add_prop(props: dict[str, list], key: str, value: Any) -> None:
         vals.append(value)
 
 
+def collapse(G: Any) -> None:
+    """Replace each n-ary node by edges between the entities it connects (COLLAPSE_RULES),
+    in place: ``collapse(project(ds))`` is ``project(ds, nary="collapse")``."""
+    with _gc_paused():
+        _collapse(G)
+    G.graph["nary"] = "collapse"
+
+
 def _collapse(G: Any) -> None:
-    """Replace each n-ary node by edges between the entities it connects (COLLAPSE_RULES)."""
     nary_nodes = [n for n, c in G.nodes(data="cls") if c in COLLAPSE_RULES]
     nary_set = set(nary_nodes)
     for n in nary_nodes:
@@ -486,7 +499,7 @@ def node_label(G: Any, n: str, lang: str) -> str:
     return d.get(f"label_{lang}") or d.get(f"label_{other}") or d.get("label") or local_name(n)
 
 
-__all__ = ["project", "entity_types", "is_node_class", "short", "expand", "local_name",
+__all__ = ["project", "collapse", "entity_types", "is_node_class", "short", "expand", "local_name",
            "raw_quads", "py_value", "Lit",
            "edge_label", "node_label", "EXCLUDED_CLASSES", "FOLDED_CLASSES", "NARY_CLASSES",
            "COLLAPSE_RULES", "STANDARD_LABELS"]

@@ -46,12 +46,14 @@ def _graph(cfg, lang: str, nary: str, themes: bool, *names: str):
     """The analysis graph and the IRIs of ``names``, resolved against every entity of the
     dataset (so a milestone or theme left out of the analysis graph gets a clear message
     from the analysis, not a "did you mean")."""
-    from ..analytics import load_graph
+    from ..analytics import analysis_graph
     from ..lookup import resolve
+    from ..project import project
 
     with cfg.open() as ds:
-        iris = [resolve(ds, n) for n in names]
-        return load_graph(ds, lang=lang, nary=nary, themes=themes), iris
+        G = project(ds, nary="keep", lang=lang)
+    iris = [resolve(G, n) for n in names]
+    return analysis_graph(G, nary=nary, themes=themes), iris
 
 
 def register(main: click.Group) -> None:
