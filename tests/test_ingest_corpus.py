@@ -25,7 +25,7 @@ FLOORS = {
     "shandong-2021-digital-shandong-action-plan": (0.9, 0.9, 0.9, 0.9),
     "qingdao-2021-smart-approval": (0.9, 0.8, 0.9, 0.9),
     "zhejiang-2020-digital-zhejiang-workpoints": (0.85, 0.65, 0.9, 0.9),
-    "shanghai-2019-gov-info-disclosure-report": (0.9, 0.7, 0.9, 0.85),
+    "shanghai-2019-gov-info-disclosure-report": (0.9, 0.9, 0.9, 0.85),
 }
 
 

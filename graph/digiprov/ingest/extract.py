@@ -290,6 +290,22 @@ def find_places(text: str) -> list[Span]:
         short = m.group(1)
         out.append(Span("place", m.group(0), m.start(), m.end(), 0.95 if m.group(2) else 0.85,
                         {"type": "province", "short": short}))
+    # A list of short names closed by a count of districts: 普陀、金山、徐汇五个国家试点区.
+    for m in re.finditer(rf"((?:[{CJK}]{{2,3}}、)+[{CJK}]{{2,3}}?)等?"
+                         rf"(?:[一二三四五六七八九十两\d]+个)[{CJK}]{{0,6}}?(区|县)(?![域块间划])",
+                         text):
+        pos = m.start(1)
+        for n, item in enumerate(m.group(1).split("、")):
+            s0 = text.find(item, pos)
+            pos = s0 + len(item)
+            if n == 0:  # the regex may have eaten a verb's last character: 指导普陀
+                toks = cut(text[max(0, s0 - 4):pos])
+                if toks and len(toks[-1][0]) >= 2:
+                    item = toks[-1][0]
+                    s0 = pos - len(item)
+            if item not in L.PROVINCES and item not in L.CITIES:
+                out.append(Span("place", item, s0, s0 + len(item), 0.7,
+                                {"type": "district", "short": item, "suffix": m.group(2)}))
     for m in re.finditer(r"中国(?!特色)|我国", text):
         out.append(Span("place", m.group(0), m.start(), m.end(), 0.8,
                         {"type": "country", "short": "中国"}))

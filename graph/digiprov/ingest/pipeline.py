@@ -162,6 +162,9 @@ class Ingestor:
             short = attrs.get("short", text)
             if attrs.get("type") == "country":
                 return "中国", ([text] if text != "中国" else [])
+            if attrs.get("type") == "district":
+                full = text if text.endswith(("区", "县")) else text + attrs.get("suffix", "区")
+                return full, ([text] if full != text else [])
             full = L.PROVINCES[short][0] if attrs.get("type") == "province" and short in \
                 L.PROVINCES else (short + "市" if not text.endswith(("市", "区", "县")) else text)
             if full != text:
@@ -248,6 +251,12 @@ class Ingestor:
                 ck = china.key if china else self.by_label.get(("places", label_key("中国")))
                 if ck:
                     f["within"] = ck
+            elif typ == "district":
+                parent = (self.place_key(self.city, "city") if self.city else
+                          self.place_key(self.province, "province") if self.province else None)
+                if parent:
+                    f["within"] = parent
+                review.append("district: parent place is the text's city or province; check it")
             else:
                 # SHACL wants a city inside a larger area: guess the text's province.
                 prov = self.place_key(self.province, "province") if self.province else None
