@@ -193,7 +193,9 @@ def test_shacl_violation_fails_build_and_validate_reports_it(seeds_copy, tmp_pat
           "    code: \"370600\"\n")
     res = _cli("--seeds", str(seeds_copy), "--out", str(out), "build")
     assert res.exit_code == 1
-    assert "SHACL violation" in res.stderr
+    assert res.stderr.splitlines()[-1] == ("digiprov: error: 1 SHACL violation(s); nothing was "
+                                           "written, the previous build is kept")
+    assert "烟台市 <https://w3id.org/digiprov/id/place/yantai>" in res.stderr.splitlines()[0]
     assert not (out / "dataset").exists()
     res = _cli("--seeds", str(seeds_copy), "--out", str(out), "build", "--no-validate")
     assert res.exit_code == 0

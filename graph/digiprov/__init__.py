@@ -12,8 +12,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import (DigiprovError, EntityNotFound, InputError, QueryError, RemoteError,  # noqa: E402
-                     SeedError, StoreError, ValidationFailed)
+from .errors import (  # noqa: E402
+    DigiprovError,
+    EntityNotFound,
+    InputError,
+    QueryError,
+    RemoteError,
+    SeedError,
+    StoreError,
+    ValidationFailed,
+)
 
 
 def __getattr__(name: str):

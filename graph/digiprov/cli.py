@@ -91,9 +91,18 @@ def build(cfg: Config, no_validate: bool):
       digiprov --seeds my-seeds --out /tmp/out build
     """
     from .build import run_build
+    from .errors import ValidationFailed
 
-    ds, report = run_build(cfg.seeds, cfg.out, base=cfg.base, store=cfg.store,
-                           validate=not no_validate)
+    try:
+        ds, report = run_build(cfg.seeds, cfg.out, base=cfg.base, store=cfg.store,
+                               validate=not no_validate)
+    except ValidationFailed as e:
+        shown = e.problems[:20]
+        for p in shown:
+            click.echo(p.line(), err=True)
+        if len(e.problems) > len(shown):
+            click.echo(f"... and {len(e.problems) - len(shown)} more", err=True)
+        raise
     where = ds.path if ds.path else "memory"
     click.echo(f"built {len(ds)} quads in {len(ds.graph_names())} named graphs -> {where}")
     if report is not None:

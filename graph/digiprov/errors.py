@@ -29,7 +29,8 @@ class ValidationFailed(DigiprovError):
 
     def __init__(self, problems: list):
         self.problems = problems
-        super().__init__(f"{len(problems)} SHACL violation(s); run 'digiprov validate' for the report")
+        super().__init__(f"{len(problems)} SHACL violation(s); nothing was written, the previous "
+                         "build is kept")
 
 
 class StoreError(DigiprovError):

@@ -25,7 +25,8 @@ class Problem:
 
     def line(self) -> str:
         val = f" (value: {self.value})" if self.value else ""
-        return f"{self.severity}: {self.focus_label} <{self.focus}> {self.path}: {self.message}{val}"
+        return (f"{self.severity}: {self.focus_label} <{self.focus}> {self.path}: "
+                f"{self.message}{val}")
 
 
 @dataclass
