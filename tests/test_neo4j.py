@@ -546,8 +546,19 @@ def test_load_bad_uri(dataset):
         n4.load_bolt(dataset, "http://127.0.0.1:7687", "neo4j", "pw")
 
 
-def test_load_prompts_without_echo(run_cli, monkeypatch):
+def test_load_without_password_or_terminal_refuses(run_cli, monkeypatch):
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    res = run_cli("neo4j", "load", "--uri", "bolt://127.0.0.1:9", "--user", "u", input="pw\n")
+    assert res.exit_code == 2
+    assert res.stderr.strip() == ("digiprov: error: no Neo4j password: set NEO4J_PASSWORD "
+                                  "(there is no terminal to prompt on)")
+
+
+def test_load_prompts_without_echo(run_cli, monkeypatch):
+    import digiprov.commands.neo4j as cmd
+
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    monkeypatch.setattr(cmd, "_stdin_is_terminal", lambda: True)
     res = run_cli("neo4j", "load", "--uri", f"bolt://127.0.0.1:{_free_port()}", "--user", "u",
                   input="hunter2\n")
     assert res.exit_code != 0 and "Neo4j password for u" in res.output

@@ -54,6 +54,12 @@ def load(cfg, uri: str, user: str, database: str | None, batch: int) -> None:
 
     password = os.environ.get("NEO4J_PASSWORD")
     if password is None:
+        from ..errors import InputError
+
+        if not _stdin_is_terminal():
+            # getpass would fall back to an echoing prompt (or read a password from a pipe)
+            raise InputError("no Neo4j password: set NEO4J_PASSWORD (there is no terminal to "
+                             "prompt on)")
         password = click.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
     bar: dict[str, object] = {}
 
@@ -73,3 +79,9 @@ def load(cfg, uri: str, user: str, database: str | None, batch: int) -> None:
             if "bar" in bar:
                 bar["bar"].__exit__(None, None, None)
     click.echo(f"loaded into {uri}{'/' + database if database else ''}: {summary.line()}")
+
+
+def _stdin_is_terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
