@@ -15,11 +15,17 @@ from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as DEFAULT
 from rdflib.namespace import RDF, SKOS, XSD
 
-from digiprov.build import run_build, validate_store
+from digiprov.build import run_build
 from digiprov.errors import SeedError, StoreError, ValidationFailed
-from digiprov.store import (TermCache, dataset_path, from_ox, load_file, memory_oxigraph,
-                            open_dataset)
-from digiprov.validate import union_graph, validate_graph
+from digiprov.store import (
+    TermCache,
+    dataset_path,
+    from_ox,
+    load_file,
+    memory_oxigraph,
+    open_dataset,
+)
+from digiprov.validate import union_graph, validate_graph, validate_store
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -28,9 +34,9 @@ TIME = "http://www.w3.org/2006/time#"
 OA = "http://www.w3.org/ns/oa#"
 
 
-# Oxigraph stores every integer-derived XSD type (nonNegativeInteger, int, ...) as xsd:integer;
-# the memory backend keeps the datatype the builder gave (oa:start/oa:end are
-# xsd:nonNegativeInteger). Same value, different datatype IRI: compare after that mapping.
+# Oxigraph stores every integer-derived XSD type (nonNegativeInteger, int, ...) as xsd:integer,
+# while rdflib keeps the datatype it was given. The builder therefore emits plain xsd:integer
+# (oa:start/oa:end included); other data may still differ, so compare after that mapping.
 OX_INTEGER_TYPES = {XSD.nonNegativeInteger, XSD.positiveInteger, XSD.nonPositiveInteger,
                     XSD.negativeInteger, XSD.int, XSD.long, XSD.short, XSD.byte,
                     XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}

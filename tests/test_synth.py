@@ -66,8 +66,8 @@ def test_requested_size_within_ten_percent(synth, tmp_path, size):
 
 
 def test_sample_conforms_to_the_shapes(sample):
-    from digiprov.build import validate_store
     from digiprov.store import open_writable
+    from digiprov.validate import validate_store
 
     path, n = sample
     ds = open_writable(path.parent / "store")

@@ -146,7 +146,7 @@ def test_class_and_theme_filters_change_what_is_shown(page, projection, artifact
     page.page.uncheck("#legend input[data-cls='City']")
     assert page.js("dpView.visibleCount()") == total - n_city
     assert page.js(drawn) == projection.number_of_edges() - city_edges  # no dangling edges
-    assert "显示 %d / %d" % (total - n_city, total) in page.page.inner_text("#status")
+    assert f"显示 {total - n_city} / {total}" in page.page.inner_text("#status")
     page.page.check("#legend input[data-cls='City']")
     assert page.js("dpView.visibleCount()") == total
     assert page.js(drawn) == projection.number_of_edges()

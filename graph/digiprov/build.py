@@ -23,8 +23,26 @@ from rdflib.term import Node
 
 from . import paths
 from .seeds import CJK_RE, Evidence, Period, Record, SeedSet, resolve_period
-from .vocab import (DCTERMS, DEF_NS, DEFAULT_BASE, DP, ELI, OA, ORG, PROV, RDF, SCHEMA,
-                    SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS, TIME, WD, XSD, id_namespace)
+from .vocab import (
+    DCTERMS,
+    DEF_NS,
+    DEFAULT_BASE,
+    DP,
+    ELI,
+    OA,
+    ORG,
+    PROV,
+    RDF,
+    SCHEMA,
+    SDMX_ATTR,
+    SDMX_DIM,
+    SDMX_MEASURE,
+    SKOS,
+    TIME,
+    WD,
+    XSD,
+    id_namespace,
+)
 
 Quad = tuple[Node, Node, Node, Node]
 
@@ -369,8 +387,8 @@ class _Builder:
                 yield st, DP.paragraph, Literal(ev.para, datatype=XSD.integer), default
                 yield st, OA.hasSelector, sel, default
                 yield sel, RDF.type, OA.TextPositionSelector, default
-                yield sel, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger), default
-                yield sel, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger), default
+                yield sel, OA.start, Literal(ev.start, datatype=XSD.integer), default
+                yield sel, OA.end, Literal(ev.end, datatype=XSD.integer), default
 
     def period_quads(self) -> Iterator[Quad]:
         for rec in self.seeds.section("periods"):
@@ -452,12 +470,21 @@ def run_build(seeds_dir: str | Path | None = None, out_dir: str | Path | None = 
 
     Nothing is written unless the seeds load and the dataset conforms; the previous build
     stays in place otherwise. The oxigraph path never holds an rdflib Dataset: quads stream
-    from the builder into a staged store, which is validated (:func:`validate_store`) and
+    from the builder into a staged store, which is validated (``validate.validate_store``) and
     only then published."""
     from .errors import ValidationFailed
     from .seeds import load_seeds
-    from .store import (MemoryDataset, discard, finish, inputs_of, open_dataset, stage,
-                        staged_dataset, stat_fingerprint)
+    from .store import (
+        MemoryDataset,
+        discard,
+        finish,
+        inputs_of,
+        open_dataset,
+        stage,
+        staged_dataset,
+        stat_fingerprint,
+    )
+    from .validate import validate_store
 
     sdir = Path(seeds_dir) if seeds_dir else paths.default_seeds_dir()
     seeds = load_seeds(sdir)
@@ -490,92 +517,6 @@ def run_build(seeds_dir: str | Path | None = None, out_dir: str | Path | None = 
         raise
     finish(target, out, manifest)
     return open_dataset(out, check_stale=False), report
-
-
-def validate_store(ds):  # ds: store.OxigraphDataset -> validate.Report
-    """SHACL validation of an Oxigraph dataset, same report as ``validate_graph(union)``.
-
-    pyshacl runs a SHACL-SPARQL constraint once per focus node through rdflib's SPARQL engine,
-    which dominates validation time (~90% at 100k quads). Those constraints are run here
-    inside Oxigraph instead, once for all focus nodes of their target classes; pyshacl checks
-    the core constraints over one rdflib copy of the union graph."""
-    import tempfile
-
-    from rdflib import Graph
-
-    from .validate import Report, union_graph, validate_graph
-
-    shapes = Graph().parse(paths.shapes_file(), format="turtle")
-    checks = _take_sparql_constraints(shapes)
-    union = union_graph(ds.triples())
-    with tempfile.NamedTemporaryFile("wb", suffix=".ttl") as tmp:
-        shapes.serialize(tmp, format="turtle")
-        tmp.flush()
-        report = validate_graph(union, Path(tmp.name))
-    problems = report.problems + [p for check in checks for p in _run_check(ds, union, check)]
-    problems.sort(key=lambda p: (p.severity != "Violation", p.focus, p.path, p.message))
-    return Report(problems)
-
-
-def _take_sparql_constraints(shapes) -> list[dict]:
-    """Remove from ``shapes`` the sh:sparql constraints of class-targeted node shapes whose
-    query is a plain pattern with filters (so running it with $this unbound and joining the
-    targets gives the same focus nodes as SHACL's per-node pre-binding). Others stay."""
-    import re
-
-    from rdflib.namespace import SH
-
-    taken = []
-    for shape, c in list(shapes.subject_objects(SH.sparql)):
-        targets = list(shapes.objects(shape, SH.targetClass))
-        select = shapes.value(c, SH.select)
-        if not targets or select is None or (shape, SH.path, None) in shapes:
-            continue
-        other_targets = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-        if any((shape, t, None) in shapes for t in other_targets):
-            continue
-        body = str(select)
-        if len(re.findall(r"(?i)\bselect\b", body)) != 1 or re.search(
-                r"(?i)\b(optional|minus|exists|service|values|graph|bind|limit|offset|"
-                r"group|having)\b|\$(?!this\b)", body):
-            continue
-        prefixes = {}
-        for decl_owner in shapes.objects(c, SH.prefixes):
-            for decl in shapes.objects(decl_owner, SH.declare):
-                prefixes[str(shapes.value(decl, SH.prefix))] = str(shapes.value(decl,
-                                                                                  SH.namespace))
-        deactivated = any(str(shapes.value(n, SH.deactivated)).lower() == "true"
-                          for n in (shape, c))
-        shapes.remove((shape, SH.sparql, c))
-        if deactivated:
-            continue
-        severity = shapes.value(shape, SH.severity) or SH.Violation
-        taken.append({"targets": targets, "select": body, "prefixes": prefixes,
-                      "message": str(shapes.value(c, SH.message) or "constraint violated"),
-                      "severity": str(severity).rsplit("#", 1)[-1]})
-    return taken
-
-
-def _run_check(ds, union, check: dict):
-    import re
-
-    from .validate import Problem, _short
-
-    inner = re.sub(r"\$this\b", "?this", check["select"])
-    targets = " UNION ".join(
-        f"{{ ?this <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
-        f"<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{t}> }}" for t in check["targets"])
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in check["prefixes"].items())
-    # The constraint's own prefixes come first; the body becomes a subquery.
-    head, sep, rest = re.split(r"(?i)(\bselect\b)", inner, maxsplit=1)
-    query = (f"{prologue}{head}SELECT DISTINCT ?this WHERE {{ {{ {sep}{rest} }} {targets} }}"
-             " ORDER BY ?this")
-    for (focus,) in ds.query(query).rows:
-        labels = [lbl for lbl in union.objects(focus, SKOS.prefLabel)
-                  if getattr(lbl, "language", None) == "zh"]
-        label = labels[0] if labels else union.value(focus, SKOS.prefLabel)
-        yield Problem(check["severity"], str(focus), str(label or "") or _short(focus), "",
-                      check["message"], _short(focus))
 
 
 def _quads_of(ds: Dataset) -> Iterator[Quad]:

@@ -20,8 +20,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -224,8 +224,8 @@ class DigiDataset(ABC):
             ds.add((s, p, o, g))
         return ds
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None:  # noqa: B027 - backends without resources need no cleanup
+        return None
 
     def __enter__(self) -> DigiDataset:
         return self

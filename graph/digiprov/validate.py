@@ -65,11 +65,12 @@ def union_graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
     return g
 
 
-def validate_graph(data: Graph, shapes: Path | None = None) -> Report:
+def validate_graph(data: Graph, shapes: Path | Graph | None = None) -> Report:
     """Validate one graph (the union of the dataset, ontology included)."""
     import pyshacl
 
-    sg = Graph().parse(shapes or paths.shapes_file(), format="turtle")
+    sg = shapes if isinstance(shapes, Graph) else Graph().parse(
+        shapes or paths.shapes_file(), format="turtle")
     _conforms, results, _text = pyshacl.validate(
         data, shacl_graph=sg, inference="none", allow_warnings=True, advanced=True,
         abort_on_first=False, meta_shacl=False)
@@ -94,4 +95,81 @@ def validate_graph(data: Graph, shapes: Path | None = None) -> Report:
 
 
 def validate_dataset(ds) -> Report:  # ds: store.DigiDataset
+    if ds.backend == "oxigraph":
+        return validate_store(ds)
     return validate_graph(union_graph(ds.triples()))
+
+
+def validate_store(ds):  # ds: store.OxigraphDataset -> validate.Report
+    """SHACL validation of an Oxigraph dataset, same report as ``validate_graph(union)``.
+
+    pyshacl runs a SHACL-SPARQL constraint once per focus node through rdflib's SPARQL engine,
+    which dominates validation time (~90% at 100k quads). Those constraints are run here
+    inside Oxigraph instead, once for all focus nodes of their target classes; pyshacl checks
+    the core constraints over one rdflib copy of the union graph."""
+    shapes = Graph().parse(paths.shapes_file(), format="turtle")
+    checks = _take_sparql_constraints(shapes)
+    union = union_graph(ds.triples())
+    report = validate_graph(union, shapes)
+    problems = report.problems + [p for check in checks for p in _run_check(ds, union, check)]
+    problems.sort(key=lambda p: (p.severity != "Violation", p.focus, p.path, p.message))
+    return Report(problems)
+
+
+def _take_sparql_constraints(shapes) -> list[dict]:
+    """Remove from ``shapes`` the sh:sparql constraints of class-targeted node shapes whose
+    query is a plain pattern with filters (so running it with $this unbound and joining the
+    targets gives the same focus nodes as SHACL's per-node pre-binding). Others stay."""
+    import re
+
+    from rdflib.namespace import SH
+
+    taken = []
+    for shape, c in list(shapes.subject_objects(SH.sparql)):
+        targets = list(shapes.objects(shape, SH.targetClass))
+        select = shapes.value(c, SH.select)
+        if not targets or select is None or (shape, SH.path, None) in shapes:
+            continue
+        other_targets = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+        if any((shape, t, None) in shapes for t in other_targets):
+            continue
+        body = str(select)
+        if len(re.findall(r"(?i)\bselect\b", body)) != 1 or re.search(
+                r"(?i)\b(optional|minus|exists|service|values|graph|bind|limit|offset|"
+                r"group|having)\b|\$(?!this\b)", body):
+            continue
+        prefixes = {}
+        for decl_owner in shapes.objects(c, SH.prefixes):
+            for decl in shapes.objects(decl_owner, SH.declare):
+                prefixes[str(shapes.value(decl, SH.prefix))] = str(shapes.value(decl,
+                                                                                  SH.namespace))
+        deactivated = any(str(shapes.value(n, SH.deactivated)).lower() == "true"
+                          for n in (shape, c))
+        shapes.remove((shape, SH.sparql, c))
+        if deactivated:
+            continue
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        taken.append({"targets": targets, "select": body, "prefixes": prefixes,
+                      "message": str(shapes.value(c, SH.message) or "constraint violated"),
+                      "severity": str(severity).rsplit("#", 1)[-1]})
+    return taken
+
+
+def _run_check(ds, union, check: dict):
+    import re
+
+    inner = re.sub(r"\$this\b", "?this", check["select"])
+    targets = " UNION ".join(
+        f"{{ ?this <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
+        f"<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{t}> }}" for t in check["targets"])
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in check["prefixes"].items())
+    # The constraint's own prefixes come first; the body becomes a subquery.
+    head, sep, rest = re.split(r"(?i)(\bselect\b)", inner, maxsplit=1)
+    query = (f"{prologue}{head}SELECT DISTINCT ?this WHERE {{ {{ {sep}{rest} }} {targets} }}"
+             " ORDER BY ?this")
+    for (focus,) in ds.query(query).rows:
+        labels = [lbl for lbl in union.objects(focus, SKOS.prefLabel)
+                  if getattr(lbl, "language", None) == "zh"]
+        label = labels[0] if labels else union.value(focus, SKOS.prefLabel)
+        yield Problem(check["severity"], str(focus), str(label or "") or _short(focus), "",
+                      check["message"], _short(focus))
