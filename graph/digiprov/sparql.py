@@ -34,7 +34,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import InputError, QueryError, RemoteError
-from .store import DigiDataset, QueryResult, with_prologue
+from .store import DigiDataset, QueryResult, nt_literal, with_prologue
 from .vocab import PREFIXES, XSD
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -313,13 +313,9 @@ def nt_term(t: Node) -> str:
     if isinstance(t, BNode):
         raise InputError("blank nodes cannot be bound as parameters")
     if isinstance(t, Literal):
-        lex = (str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r"))
-        if t.language:
-            return f'"{lex}"@{t.language}'
-        if t.datatype and t.datatype != XSD.string:
-            return f'"{lex}"^^{nt_term(t.datatype)}'
-        return f'"{lex}"'
+        if t.datatype and _IRI_BAD.search(str(t.datatype)):
+            raise InputError(f"not a valid datatype IRI: {str(t.datatype)!r}")
+        return nt_literal(t)
     raise InputError(f"cannot bind {t!r}")
 
 

@@ -440,10 +440,11 @@ def dataset_path(out_dir: str | Path) -> Path:
 def _nquad_lines(quads: Iterable[Quad]) -> Iterator[str]:
     for s, p, o, g in quads:
         gpart = "" if g is None or g == DATASET_DEFAULT_GRAPH_ID else f" {g.n3()}"
-        yield f"{s.n3()} {p.n3()} {_nt_literal(o)}{gpart} .\n"
+        yield f"{s.n3()} {p.n3()} {nt_literal(o)}{gpart} .\n"
 
 
-def _nt_literal(o: Node) -> str:
+def nt_literal(o: Node) -> str:
+    """A term in N-Triples syntax; literals always spelled out as "lexical"^^<datatype>."""
     if isinstance(o, Literal):
         # rdflib's n3() may shorten numbers and booleans to Turtle forms; N-Quads wants the
         # full "lexical"^^<datatype> spelling.
