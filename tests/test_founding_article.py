@@ -64,7 +64,8 @@ def test_every_span_lies_in_its_paragraph_and_names_its_entry(seedset, text):
 
 # An independent list of what the article states, by label (any language, pref or alt) ...
 ENTITIES = [
-    "山东省", "济南市", "青岛市", "淄博市", "烟台市", "德州市",
+    "山东省", "济南市", "青岛市", "淄博市", "烟台市", "德州市", "湖北省", "中国",
+    "凤凰网山东", "东明石化", "搬家式驰援湖北", "新旧动能转换", "一群两心三圈", "数字中国建设",
     "山东省大数据局", "省大数据局", "省市场监管局", "山东省工业和信息化厅", "山东省政府新闻办",
     "山东省委", "山东省中国特色社会主义理论体系研究中心",
     "廉凯", "李向东", "张述存", "副局长", "二级巡视员", "研究员",
