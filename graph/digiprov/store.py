@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 from . import __version__, paths
 from .errors import QueryError, StoreError
-from .vocab import PREFIXES, XSD, sparql_prologue
+from .vocab import PREFIXES, XSD
 
 Quad = tuple[Node, Node, Node, Node]
 STORE_LINK = "dataset"
@@ -720,4 +720,4 @@ def memory_oxigraph(quads: Iterable[Quad] | None = None) -> OxigraphDataset:
 __all__ = ["DigiDataset", "OxigraphDataset", "MemoryDataset", "QueryResult", "open_dataset",
            "persist", "stage", "finish", "discard", "staged_dataset", "load_file", "TermCache",
            "dataset_path", "RDF_FORMATS", "from_ox", "to_ox", "memory_oxigraph",
-           "open_writable", "with_prologue", "sparql_prologue"]
+           "open_writable", "with_prologue"]

@@ -67,12 +67,8 @@ def id_namespace(base: str = DEFAULT_BASE) -> str:
     return base.rstrip("/") + "/id/"
 
 
-def sparql_prologue() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-
-
 __all__ = [
     "DP", "DEF_NS", "DEFAULT_BASE", "SCHEMA", "ORG", "ELI", "QB", "SDMX_ATTR", "SDMX_DIM",
     "SDMX_MEASURE", "OA", "WD", "PREFIXES", "RDF", "RDFS", "OWL", "XSD", "SKOS", "DCTERMS",
-    "PROV", "TIME", "FOAF", "id_namespace", "sparql_prologue",
+    "PROV", "TIME", "FOAF", "id_namespace",
 ]
