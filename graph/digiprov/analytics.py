@@ -19,12 +19,12 @@ import csv
 import datetime as _dt
 import io
 import json
-import unicodedata
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InputError
+from .sparql import display_width as _width
 
 BETWEENNESS_EXACT_MAX = 1000  # nodes; above this betweenness samples BETWEENNESS_SAMPLES pivots
 BETWEENNESS_SAMPLES = 100
@@ -444,10 +444,6 @@ def timeline(G: Any, *, date_from: _dt.date | None = None, date_to: _dt.date | N
 
 
 # ------------------------------------------------------------------ output
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cell(v: Any) -> str:

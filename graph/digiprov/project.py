@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .vocab import DEF_NS, PREFIXES
+from .vocab import DEF_NS, PREFIXES, curie
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -111,7 +111,6 @@ _INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonN
                                 "positiveInteger", "negativeInteger", "nonPositiveInteger",
                                 "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 _FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
-_SORTED_PREFIXES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
 class Lit(NamedTuple):
@@ -125,13 +124,8 @@ class Lit(NamedTuple):
 Term = str | Lit  # IRIs (and "_:bnode") are plain str
 
 
-@lru_cache(maxsize=4096)
-def short(iri: str) -> str:
-    """``https://w3id.org/digiprov/def/operator`` -> ``dp:operator`` (IRI kept if no prefix)."""
-    for prefix, ns in _SORTED_PREFIXES:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+# Cached: the projection calls it once per quad.
+short = lru_cache(maxsize=4096)(curie)
 
 
 def expand(curie: str) -> str:

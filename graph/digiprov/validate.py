@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from . import paths
-from .vocab import PREFIXES, SKOS
+from .vocab import SKOS, curie
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,7 @@ class Report:
 def _short(node: Node | None) -> str:
     if node is None:
         return ""
-    if isinstance(node, URIRef):
-        s = str(node)
-        for prefix, ns in PREFIXES.items():
-            if s.startswith(ns):
-                return f"{prefix}:{s[len(ns):]}"
-        return s
-    return str(node)
+    return curie(str(node)) if isinstance(node, URIRef) else str(node)
 
 
 def union_graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:

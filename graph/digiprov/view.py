@@ -247,11 +247,7 @@ def _pinyin_keys_fn():
 
     from pypinyin import Style, lazy_pinyin
 
-    try:
-        from .lookup import pinyin_keys as full
-    except ImportError:  # pragma: no cover - lookup ships with the package
-        def full(text: str) -> list[str]:
-            return ["".join(lazy_pinyin(text, style=Style.NORMAL))]
+    from .lookup import pinyin_keys as full
 
     @lru_cache(maxsize=65536)
     def char_py(ch: str) -> str:

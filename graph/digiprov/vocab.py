@@ -62,6 +62,17 @@ PREFIXES: dict[str, str] = {
 }
 
 
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def curie(iri: str) -> str:
+    """``https://w3id.org/digiprov/def/operator`` -> ``dp:operator``; other IRIs unchanged."""
+    for prefix, ns in _LONGEST_FIRST:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
 def id_namespace(base: str = DEFAULT_BASE) -> str:
     """Entity IRIs live under ``{base}id/``; the vocabulary stays at DEF_NS whatever the base."""
     return base.rstrip("/") + "/id/"
@@ -70,5 +81,5 @@ def id_namespace(base: str = DEFAULT_BASE) -> str:
 __all__ = [
     "DP", "DEF_NS", "DEFAULT_BASE", "SCHEMA", "ORG", "ELI", "QB", "SDMX_ATTR", "SDMX_DIM",
     "SDMX_MEASURE", "OA", "WD", "PREFIXES", "RDF", "RDFS", "OWL", "XSD", "SKOS", "DCTERMS",
-    "PROV", "TIME", "FOAF", "id_namespace",
+    "PROV", "TIME", "FOAF", "id_namespace", "curie",
 ]
