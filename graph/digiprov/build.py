@@ -444,7 +444,9 @@ def ontology_quads() -> Iterator[Quad]:
 
     g = Graph()
     g.parse(paths.ontology_file(), format="turtle")
-    for s, p, o in g:
+    # Sorted: rdflib's iteration order follows string hashing, which changes per process, and
+    # outputs built from these quads (synth, exports) should be the same bytes every run.
+    for s, p, o in sorted(g):
         if isinstance(s, BNode) or isinstance(o, BNode):
             continue  # the ontology is written without blank nodes; keep it that way
         yield s, p, o, ONTOLOGY_GRAPH
