@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as DEFAULT
 from rdflib.namespace import RDF, SKOS, XSD
@@ -24,6 +24,7 @@ from digiprov.store import (
     load_file,
     memory_oxigraph,
     open_dataset,
+    stage,
 )
 from digiprov.validate import union_graph, validate_graph, validate_store
 
@@ -268,3 +269,75 @@ def test_union_triples_stream_each_triple_once():
     s0 = ox.NamedNode("urn:s:0")
     assert {str(t) for t in union_triples(st, s0)} == {x for x in distinct
                                                        if x.startswith("<urn:s:0> ")}
+
+
+def _sorted_quads(out: Path) -> list[str]:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(out / "dataset" / "oxigraph"))
+    return sorted(store.dump(format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+
+def _synthetic_nquads(n: int, bnode_every: int = 0) -> str:
+    lines = []
+    for i in range(n):
+        s = f"_:b{i % 7}" if bnode_every and i % bnode_every == 0 else f"<urn:s{i % 997}>"
+        lines.append(f'{s} <urn:p{i % 13}> "v{i}"@zh <urn:g{i % 5}> .\n')
+    return "".join(lines)
+
+
+def test_parallel_chunked_load_equals_one_parse(tmp_path, monkeypatch):
+    """The file is cut into many chunks loaded on several threads; the store must hold
+    exactly what one parse of the whole file gives."""
+    import digiprov.store as st
+
+    nq = tmp_path / "many.nq"
+    nq.write_text(_synthetic_nquads(20_000), encoding="utf-8")
+    monkeypatch.setattr(st, "LOAD_CHUNK_BYTES", 50_000)  # ~30 chunks
+    monkeypatch.setattr(st, "_load_threads", lambda: 3)
+    load_file(nq, tmp_path / "a", replace=True)
+    monkeypatch.setattr(st, "LOAD_CHUNK_BYTES", 1 << 30)  # one chunk
+    load_file(nq, tmp_path / "b", replace=True)
+    quads = _sorted_quads(tmp_path / "a")
+    assert len(quads) == 20_000 and quads == _sorted_quads(tmp_path / "b")
+
+
+def test_chunked_load_syntax_error_names_the_line_of_the_whole_file(tmp_path, monkeypatch,
+                                                                     run_cli):
+    import digiprov.store as st
+
+    monkeypatch.setattr(st, "LOAD_CHUNK_BYTES", 10_000)
+    text = _synthetic_nquads(3000).splitlines(keepends=True)
+    text[2716] = '<urn:s> <urn:p> "unterminated .\n'  # line 2717, many chunks in
+    bad = tmp_path / "bad.nq"
+    bad.write_text("".join(text), encoding="utf-8")
+    res = run_cli("load", str(bad), "--replace", out=tmp_path / "out")
+    assert res.exit_code != 0
+    assert res.output.startswith(f"digiprov: error: {bad}:2717: not valid N-QUADS: "), res.output
+    assert "line 1 " not in res.output and res.output.strip().count("\n") == 0
+    assert not (tmp_path / "out" / "dataset").exists()
+    assert not list((tmp_path / "out").glob(".dataset-*"))  # the staged store is gone
+
+
+def test_blank_nodes_stay_one_node_across_chunks(tmp_path, monkeypatch):
+    """Oxigraph gives a blank-node label a new node in every parse, so a file with blank
+    nodes is loaded in one pass and the builder's stager keeps them out of its text chunks."""
+    import pyoxigraph as ox
+
+    import digiprov.store as st
+
+    monkeypatch.setattr(st, "LOAD_CHUNK_BYTES", 20_000)
+    nq = tmp_path / "bn.nq"
+    nq.write_text(_synthetic_nquads(5000, bnode_every=10), encoding="utf-8")
+    load_file(nq, tmp_path / "out", replace=True)
+    store = ox.Store.read_only(str(tmp_path / "out" / "dataset" / "oxigraph"))
+    subjects = {q.subject for q in store if isinstance(q.subject, ox.BlankNode)}
+    assert len(subjects) == 7 and len(store) == 5000
+
+    bn = BNode()
+    quads = [(URIRef(f"urn:s{i}"), URIRef("urn:p"), bn if i % 50 == 0 else Literal(i),
+              URIRef("urn:g")) for i in range(2000)]
+    target = stage(quads, tmp_path / "staged", chunk=100)  # 20 chunks
+    store = ox.Store.read_only(str(target / "oxigraph"))
+    objects = {q.object for q in store if isinstance(q.object, ox.BlankNode)}
+    assert len(objects) == 1 and len(store) == 2000
