@@ -9,9 +9,10 @@
 
   They use the project's predeclared prefixes without PREFIX lines.
 * Parameters (``--param name=value``) are parsed into RDF terms (:func:`parse_param`) and bound
-  through the dataset API's ``bindings`` -- never spliced into the query text. A remote endpoint
-  only takes text, so there the terms travel as a ``VALUES`` block at the top of the outer
-  ``WHERE`` group, each term written by an N-Triples serializer (:func:`bind_as_values`).
+  through the dataset API's ``bindings``. The Oxigraph store and remote endpoints receive them
+  as a ``VALUES`` block at the top of the outer ``WHERE`` group, each term written by an
+  N-Triples serializer (:func:`~digiprov.sparqltext.bind_as_values`), so a value can never
+  change the query's structure.
 * Result formats follow the W3C SPARQL 1.1 Query Results JSON, XML, CSV and TSV formats;
   ``table`` is an aligned, CJK-width-aware table for people; graph results (CONSTRUCT, DESCRIBE)
   are written as Turtle, TriG, N-Triples or JSON-LD.
@@ -34,7 +35,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import InputError, QueryError, RemoteError
-from .store import DigiDataset, QueryResult, nt_literal, with_prologue
+from .sparqltext import _IRI_BAD, _strip_strings_comments, bind_as_values, nt_term
+from .store import DigiDataset, QueryResult, with_prologue
 from .vocab import PREFIXES, XSD
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -151,7 +153,6 @@ def load_query(name: str, extra_dirs: Iterable[str | Path] = ()) -> NamedQuery:
 # ------------------------------------------------------------------ parameters
 
 _PNAME = re.compile(r"^([A-Za-z][\w.-]*)?:([\w-][\w.-]*)?$")
-_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _INT = re.compile(r"^[+-]?\d+$")
 _DEC = re.compile(r"^[+-]?\d*\.\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -258,80 +259,6 @@ def run_query(ds: DigiDataset, text: str, params: dict[str, str] | None = None, 
             raise InputError(f"--param {m[1]}: ?{m[1]} must be in the SELECT clause to be "
                              f"bound (add it there, or use SELECT *)") from None
         raise
-
-
-# A tiny SPARQL lexer: enough to skip strings, IRIs and comments when looking for tokens.
-_LEX = re.compile(
-    r'(?P<str>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r'|(?P<comment>#[^\n]*)'
-    r'|(?P<word>[A-Za-z_][\w-]*)'
-    r'|(?P<open>\{)|(?P<close>\})|(?P<other>.)', re.S)
-
-
-def _strip_strings_comments(text: str) -> str:
-    return "".join(" " if m.lastgroup in ("str", "comment", "iri") else m[0]
-                   for m in _LEX.finditer(text))
-
-
-def _outer_where_brace(text: str) -> int:
-    """Offset just after the ``{`` that opens the query's outer WHERE group."""
-    depth = 0
-    form = None
-    first_brace = None
-    for m in _LEX.finditer(text):
-        kind = m.lastgroup
-        if kind == "word" and depth == 0:
-            w = m[0].upper()
-            if form is None and w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-                form = w
-            elif w == "WHERE":
-                nxt = next((n for n in _LEX.finditer(text, m.end())
-                            if n.lastgroup not in ("comment",) and not n[0].isspace()), None)
-                if nxt is not None and nxt.lastgroup == "open":
-                    return nxt.end()
-        elif kind == "open":
-            if depth == 0 and first_brace is None and form in ("SELECT", "ASK", "DESCRIBE"):
-                first_brace = m.end()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-    if first_brace is not None:
-        return first_brace
-    raise QueryError("cannot bind parameters for a remote endpoint: the query has no "
-                     "WHERE { ... } group")
-
-
-def nt_term(t: Node) -> str:
-    """An RDF term in N-Triples syntax (escaped; safe to put in query text)."""
-    if isinstance(t, URIRef):
-        s = str(t)
-        if _IRI_BAD.search(s):
-            raise InputError(f"not a valid IRI: {s!r}")
-        return f"<{s}>"
-    if isinstance(t, BNode):
-        raise InputError("blank nodes cannot be bound as parameters")
-    if isinstance(t, Literal):
-        if t.datatype and _IRI_BAD.search(str(t.datatype)):
-            raise InputError(f"not a valid datatype IRI: {str(t.datatype)!r}")
-        return nt_literal(t)
-    raise InputError(f"cannot bind {t!r}")
-
-
-def bind_as_values(text: str, bindings: dict[str, Node]) -> str:
-    """Query text with a ``VALUES`` block for ``bindings`` opening the outer WHERE group.
-
-    This is how parameters reach a remote endpoint: joined at the top of the group, the
-    VALUES block restricts the variables like a substitution does (filters included), and each
-    term is written by :func:`nt_term`, so a value can never change the query's structure."""
-    if not bindings:
-        return text
-    at = _outer_where_brace(text)
-    names = list(bindings)
-    row = " ".join(nt_term(bindings[n]) for n in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
-    return text[:at] + block + text[at:]
 
 
 def run_remote(endpoint: str, text: str, params: dict[str, str] | None = None, *,

@@ -183,7 +183,9 @@ class DigiDataset(ABC):
     def query(self, sparql: str, bindings: dict[str, Node] | None = None, *, union: bool = True,
               default_graphs: list[URIRef] | None = None,
               named_graphs: list[URIRef] | None = None) -> QueryResult:
-        """Run a SPARQL query. ``bindings`` are substituted as RDF terms, never as text.
+        """Run a SPARQL query. ``bindings`` (variable name -> RDF term) restrict variables
+        like a substitution; a term can never change the query's structure (Oxigraph gets them
+        as an escaped VALUES block, rdflib as ``initBindings``).
 
         The default graph is the union of all graphs unless ``union`` is false or
         ``default_graphs`` names graphs (SPARQL Protocol's default-graph-uri)."""
@@ -257,6 +259,13 @@ class OxigraphDataset(DigiDataset):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [to_ox(g) for g in named_graphs]
+        if bindings and not any(isinstance(v, BNode) for v in bindings.values()):
+            # As a VALUES block the bound terms steer Oxigraph's join order; substitutions
+            # are applied after planning (see sparqltext.bind_as_values).
+            from .sparqltext import bind_as_values
+
+            with contextlib.suppress(QueryError):  # no WHERE group: substitute instead
+                sparql, bindings = bind_as_values(sparql, bindings), None
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         try:
