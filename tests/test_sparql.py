@@ -165,6 +165,41 @@ def test_hostile_string_is_one_literal(tiny):
     assert len(tiny) == 7
 
 
+def test_inline_terms_writes_bound_variables_as_terms():
+    from digiprov.sparqltext import inline_terms
+
+    q = ('SELECT ?s ?c WHERE { ?s a ?c ; skos:prefLabel ?l . # ?c in a comment\n'
+         '  FILTER(?l != "?c" && $c != <urn:?c>) BIND(1 AS ?c) } ORDER BY ?c')
+    out = inline_terms(q, {"c": DP.Province})
+    p = f"<{DP.Province}>"
+    # the VALUES block opens the group; uses become the term (the $c spelling too); the
+    # comment, the string, the IRI, the BIND target and the ORDER BY after the group do not
+    assert out.startswith(f"SELECT ?s ?c WHERE {{ VALUES (?c) {{ ({p}) }}  ?s a {p} ;")
+    assert "# ?c in a comment" in out and '"?c"' in out and "<urn:?c>" in out
+    assert f"&& {p} != <urn:?c>" in out and "BIND(1 AS ?c)" in out
+    assert out.endswith("} ORDER BY ?c")
+    # a subquery is inside the outer group: its uses are written as terms too
+    sub = "SELECT * WHERE { { SELECT ?s WHERE { ?s a ?c } } }"
+    assert inline_terms(sub, {"c": DP.Province}).count(p) == 2
+
+
+def test_inlined_parameter_falls_back_to_values_where_a_term_cannot_stand(tiny):
+    # bound(<iri>) does not parse; the store then runs the VALUES block alone
+    q = "SELECT ?s WHERE { ?s a ?c . FILTER(bound(?c)) }"
+    assert sorted(sel(tiny, q, c="dp:Province").column("s")) == [URIRef(EX + "a"),
+                                                                 URIRef(EX + "b")]
+    # a date range: the filter gets constants, the answers are those of the VALUES form
+    from digiprov.sparqltext import bind_as_values
+
+    q = ("SELECT ?s ?y ?from WHERE { ?s dp:launchYear ?y . "
+         "FILTER(str(?y) >= str(?from)) }")
+    got = sel(tiny, q, **{"from": '"2020"^^xsd:gYear'})
+    assert got.rows == [(URIRef(EX + "b"), Literal("2021", datatype=XSD.gYear),
+                         Literal("2020", datatype=XSD.gYear))]
+    assert tiny.query(bind_as_values(q, {"from": Literal("2020", datatype=XSD.gYear)})
+                      ).rows == got.rows
+
+
 def test_param_must_name_a_variable(tiny):
     with pytest.raises(InputError, match=r"no variable \?lable.*label"):
         sel(tiny, "SELECT * WHERE { ?s skos:prefLabel ?label }", lable="x")
@@ -480,3 +515,18 @@ def test_end_to_end_subprocess(built_out):
     assert p.returncode == 2 and p.stdout == ""
     assert p.stderr.startswith("digiprov: error: SPARQL syntax error") and \
         p.stderr.count("\n") == 1
+
+
+def test_syntax_error_with_parameters_points_into_the_users_text(tiny):
+    bad = "SELECT ?s WHERE { ?s a ?c . FILTER(?c = ) }"
+    with pytest.raises(QueryError) as plain:
+        tiny.query(bad)
+    with pytest.raises(QueryError) as bound:
+        tiny.query(bad, {"c": DP.Province})
+    # the same message as without parameters, not a column shifted by the VALUES block
+    assert str(bound.value) == str(plain.value)
+    from digiprov.sparqltext import bind_as_values
+
+    with pytest.raises(QueryError) as shifted:
+        tiny.query(bind_as_values(bad, {"c": DP.Province}))
+    assert str(shifted.value) != str(plain.value)

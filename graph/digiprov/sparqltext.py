@@ -19,6 +19,7 @@ _LEX = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
     r'|(?P<comment>#[^\n]*)'
+    r'|(?P<var>[?$]\w+)'
     r'|(?P<word>[A-Za-z_][\w-]*)'
     r'|(?P<open>\{)|(?P<close>\})|(?P<other>.)', re.S)
 
@@ -87,3 +88,35 @@ def bind_as_values(text: str, bindings: dict[str, Node]) -> str:
     row = " ".join(nt_term(bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
     return text[:at] + block + text[at:]
+
+
+def inline_terms(text: str, bindings: dict[str, Node]) -> str:
+    """:func:`bind_as_values`, and every use of a bound variable inside the outer WHERE group
+    written as its term (except a ``BIND(... AS ?v)`` target).
+
+    Oxigraph pushes a filter such as ``?deadline >= "2022-01-01"^^xsd:date`` down to the
+    pattern it tests only when the bound is a constant, not a variable joined from VALUES
+    (milestones-due at 1M quads: 0.39 s with VALUES only, 0.12 s inlined). The VALUES block
+    stays, so the variable can still be projected, ordered by or grouped by. Where a term is
+    not allowed (``VALUES ?v``, a subquery's ``SELECT ?v``, ``bound(?v)``) the text does not
+    parse: callers then run :func:`bind_as_values` alone."""
+    if not bindings:
+        return text
+    at = _outer_where_brace(text)
+    terms = {n: nt_term(v) for n, v in bindings.items()}
+    parts: list[str] = []
+    pos, depth, prev = at, 1, ""
+    for m in _LEX.finditer(text, at):
+        kind = m.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth == 0:
+                break
+        elif kind == "var" and m[0][1:] in terms and prev != "AS":
+            parts += [text[pos:m.start()], terms[m[0][1:]]]
+            pos = m.end()
+        if kind != "comment" and not m[0].isspace():
+            prev = m[0].upper() if kind == "word" else m[0]
+    return bind_as_values(text[:at] + "".join(parts) + text[pos:], bindings)

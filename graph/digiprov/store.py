@@ -259,17 +259,31 @@ class OxigraphDataset(DigiDataset):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [to_ox(g) for g in named_graphs]
+        texts = [sparql]
         if bindings and not any(isinstance(v, BNode) for v in bindings.values()):
-            # As a VALUES block the bound terms steer Oxigraph's join order; substitutions
-            # are applied after planning (see sparqltext.bind_as_values).
-            from .sparqltext import bind_as_values
+            # Written into the text, the bound terms steer Oxigraph's plan; its substitutions
+            # are applied after planning (see sparqltext). If the inlined text does not
+            # parse (a bound variable where only a variable may stand), the VALUES block alone.
+            from .sparqltext import bind_as_values, inline_terms
 
             with contextlib.suppress(QueryError):  # no WHERE group: substitute instead
-                sparql, bindings = bind_as_values(sparql, bindings), None
+                texts = [inline_terms(sparql, bindings), bind_as_values(sparql, bindings)]
+                bindings = None
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         try:
-            res = self.store.query(sparql, prefixes=PREFIXES, **kwargs)
+            res, error = None, None
+            for text in texts:
+                try:
+                    res = self.store.query(text, prefixes=PREFIXES, **kwargs)
+                    break
+                except SyntaxError as e:
+                    error = e
+            if res is None:
+                # Report on the user's own text, so the line and column are theirs; it cannot
+                # parse where its bound form did not, but never run it without its bindings.
+                self.store.query(sparql, prefixes=PREFIXES, **kwargs)
+                raise QueryError(f"cannot bind the parameters into this query: {error}")
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from None
         except (OSError, ValueError, TypeError, RuntimeError) as e:
