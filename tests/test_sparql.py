@@ -385,11 +385,17 @@ def test_cli_ask_exit_codes(run_cli):
     assert r.exit_code == 0 and json.loads(r.output) == {"head": {}, "boolean": True}
 
 
-def test_cli_syntax_error_is_one_line(run_cli):
-    r = run_cli("query", "SELECT * WHERE { ?s ?p }")
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { ?s ?p }",
+    # an unclosed group: Oxigraph's message lists the expected tokens over several lines
+    "SELECT ?s WHERE { ?s ?p ?o FILTER(?o = 1) ",
+])
+def test_cli_syntax_error_is_one_line(run_cli, text):
+    r = run_cli("query", text)
     assert r.exit_code == 2
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("digiprov: error: SPARQL syntax error:")
+    assert len(lines[0]) < 320
 
 
 def test_cli_unknown_name_and_bad_param(run_cli):

@@ -40,7 +40,8 @@ class DigiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DigiprovError as e:
-            click.echo(f"digiprov: error: {e}", err=True)
+            # one line whatever the message holds (parser messages can span several)
+            click.echo(f"digiprov: error: {' '.join(str(e).split())}", err=True)
             ctx.exit(e.exit_code)
         except BrokenPipeError:
             sys.stderr.close()

@@ -285,7 +285,7 @@ class OxigraphDataset(DigiDataset):
                 self.store.query(sparql, prefixes=PREFIXES, **kwargs)
                 raise QueryError(f"cannot bind the parameters into this query: {error}")
         except SyntaxError as e:
-            raise QueryError(f"SPARQL syntax error: {e}") from None
+            raise QueryError(f"SPARQL syntax error: {_short(e)}") from None
         except (OSError, ValueError, TypeError, RuntimeError) as e:
             raise QueryError(f"query failed: {e}") from None
         return _ox_result(res)
@@ -488,7 +488,9 @@ class _ChunkSyntaxError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
-_PARSER_PREFIX = re.compile(r"^Parser error at line \d+ column \d+: ")
+# "Parser error at line 3 column 23: ..." / "... at line 2 between columns 29 and 32: ...":
+# the position is relative to the chunk, so it goes; the caller adds the line in the file.
+_PARSER_PREFIX = re.compile(r"^Parser error\b[^:]*: ")
 
 
 def _syntax_parts(e: SyntaxError, first_line: int = 1) -> tuple[int | None, int | None, str]:
@@ -568,6 +570,12 @@ class _BulkFeeder:
         else:  # stop feeding, let the running chunks end, keep the original exception
             self._stopped = True
             self._join()
+
+
+def _short(e: BaseException, limit: int = 240) -> str:
+    """A parser message on one line, its list of expected tokens cut to ``limit`` chars."""
+    text = " ".join(str(e).split())
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
 
 
 def nt_literal(o: Node) -> str:
