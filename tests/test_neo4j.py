@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from procs import free_port
 from rdflib import Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as DEFAULT
 
@@ -498,15 +499,9 @@ def test_real_csv_matches(dataset, tmp_path, real_graph):
 # ------------------------------------------------------------------ Bolt loader errors
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_load_unreachable_is_one_line(run_cli, monkeypatch):
     monkeypatch.setenv("NEO4J_PASSWORD", "secretpw")
-    res = run_cli("neo4j", "load", "--uri", f"bolt://127.0.0.1:{_free_port()}", "--user", "neo4j")
+    res = run_cli("neo4j", "load", "--uri", f"bolt://127.0.0.1:{free_port()}", "--user", "neo4j")
     assert res.exit_code != 0
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert lines == [lines[0]] and lines[0].startswith("digiprov: error: cannot reach Neo4j")
@@ -559,7 +554,7 @@ def test_load_prompts_without_echo(run_cli, monkeypatch):
 
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     monkeypatch.setattr(cmd, "_stdin_is_terminal", lambda: True)
-    res = run_cli("neo4j", "load", "--uri", f"bolt://127.0.0.1:{_free_port()}", "--user", "u",
+    res = run_cli("neo4j", "load", "--uri", f"bolt://127.0.0.1:{free_port()}", "--user", "u",
                   input="hunter2\n")
     assert res.exit_code != 0 and "Neo4j password for u" in res.output
     assert "hunter2" not in res.output

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from procs import free_port, stop
 
 from digiprov.errors import InputError
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def oxigraph_binary() -> str | None:
@@ -53,13 +45,7 @@ def oxigraph(tmp_path_factory):
                 pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()}")
             time.sleep(0.2)
     yield base
-    os.kill(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(5)
-    proc.stderr.close()
+    stop(proc, grace=10)
 
 
 def server_quads(base: str) -> set[tuple]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from procs import free_port, stop
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
@@ -36,12 +35,6 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 MILESTONES = ("SELECT ?m ?d ?l WHERE { ?m a dp:Milestone ; dp:deadline ?d ; skos:prefLabel ?l "
               "FILTER(lang(?l) = 'zh') } ORDER BY ?d ?m")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(*args: str) -> tuple[subprocess.Popen, str]:
@@ -62,17 +55,6 @@ def start_server(*args: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     stop(proc)
     raise RuntimeError("digiprov serve did not start within 60 s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-    proc.stderr.close()
 
 
 @pytest.fixture(scope="module")
