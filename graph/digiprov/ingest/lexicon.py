@@ -139,8 +139,8 @@ DOC_TYPE_ZH = {
     "doctype-implementing-plan": "实施计划",
 }
 
-# Units as written -> (concept key, zh label of the concept, English, multiplier applied to
-# the value). "万" before a counter is folded into the value (7万家 -> 70000 家), as the seeds do.
+# Units as written -> (concept key, zh label of the concept, English). "万" before a counter is
+# folded into the value (7万家 -> 70000 家), as the seeds do.
 UNITS: dict[str, tuple[str, str, str]] = {
     "万亿元": ("unit-trillion-yuan", "万亿元", "trillion yuan"),
     "亿元": ("unit-100m-yuan", "亿元", "hundred million yuan"),
