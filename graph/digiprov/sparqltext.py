@@ -84,9 +84,12 @@ def bind_as_values(text: str, bindings: dict[str, Node]) -> str:
     if not bindings:
         return text
     at = _outer_where_brace(text)
-    names = list(bindings)
-    row = " ".join(nt_term(bindings[n]) for n in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
+    return _with_values(text, at, {n: nt_term(v) for n, v in bindings.items()})
+
+
+def _with_values(text: str, at: int, terms: dict[str, str]) -> str:
+    """``text`` with a one-row VALUES block of ``terms`` (name -> N-Triples term) at ``at``."""
+    block = f" VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }} "
     return text[:at] + block + text[at:]
 
 
@@ -119,4 +122,4 @@ def inline_terms(text: str, bindings: dict[str, Node]) -> str:
             pos = m.end()
         if kind != "comment" and not m[0].isspace():
             prev = m[0].upper() if kind == "word" else m[0]
-    return bind_as_values(text[:at] + "".join(parts) + text[pos:], bindings)
+    return _with_values(text[:at] + "".join(parts) + text[pos:], at, terms)

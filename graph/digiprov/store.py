@@ -259,36 +259,44 @@ class OxigraphDataset(DigiDataset):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [to_ox(g) for g in named_graphs]
-        texts = [sparql]
+        inlined = None
         if bindings and not any(isinstance(v, BNode) for v in bindings.values()):
             # Written into the text, the bound terms steer Oxigraph's plan; its substitutions
-            # are applied after planning (see sparqltext). If the inlined text does not
-            # parse (a bound variable where only a variable may stand), the VALUES block alone.
-            from .sparqltext import bind_as_values, inline_terms
+            # are applied after planning (see sparqltext).
+            from .sparqltext import inline_terms
 
             with contextlib.suppress(QueryError):  # no WHERE group: substitute instead
-                texts = [inline_terms(sparql, bindings), bind_as_values(sparql, bindings)]
-                bindings = None
-        if bindings:
+                inlined = inline_terms(sparql, bindings)
+        if bindings and inlined is None:
             kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         try:
-            res, error = None, None
-            for text in texts:
-                try:
-                    res = self.store.query(text, prefixes=PREFIXES, **kwargs)
-                    break
-                except SyntaxError as e:
-                    error = e
-            if res is None:
-                # Report on the user's own text, so the line and column are theirs; it cannot
-                # parse where its bound form did not, but never run it without its bindings.
-                self.store.query(sparql, prefixes=PREFIXES, **kwargs)
-                raise QueryError(f"cannot bind the parameters into this query: {error}")
+            if inlined is None:
+                res = self.store.query(sparql, prefixes=PREFIXES, **kwargs)
+            else:
+                res = self._query_bound(sparql, inlined, bindings, kwargs)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {_short(e)}") from None
         except (OSError, ValueError, TypeError, RuntimeError) as e:
             raise QueryError(f"query failed: {e}") from None
         return _ox_result(res)
+
+    def _query_bound(self, sparql: str, inlined: str, bindings: dict[str, Node],
+                     kwargs: dict[str, Any]) -> Any:
+        """Run the inlined text; where a bound variable stood in a place only a variable may
+        (``bound(?v)``, ``VALUES ?v``) it does not parse, and the VALUES block alone runs."""
+        from .sparqltext import bind_as_values
+
+        with contextlib.suppress(SyntaxError):
+            return self.store.query(inlined, prefixes=PREFIXES, **kwargs)
+        try:
+            return self.store.query(bind_as_values(sparql, bindings), prefixes=PREFIXES,
+                                    **kwargs)
+        except SyntaxError as e:
+            error = e
+        # Report on the user's own text, so the line and column are theirs; it cannot parse
+        # where its bound forms did not, but is never run without its bindings.
+        self.store.query(sparql, prefixes=PREFIXES, **kwargs)
+        raise QueryError(f"cannot bind the parameters into this query: {_short(error)}")
 
     def update(self, sparql: str) -> None:
         if self.read_only:
@@ -729,6 +737,20 @@ class _HasBlankNodes(Exception):
     pass
 
 
+def _line_chunks(f: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
+    """Blocks of about ``size`` bytes of whole lines, each with the number of its first line."""
+    line, rest = 1, b""
+    while block := f.read(size):
+        block = rest + block
+        cut = block.rfind(b"\n") + 1  # 0: no line end yet, one very long line
+        chunk, rest = block[:cut], block[cut:]
+        if chunk:
+            yield chunk, line
+            line += chunk.count(b"\n")
+    if rest:
+        yield rest, line
+
+
 def _fill(dest: Path, src: Path, fmt_name: str, base_store: Any, *, parallel: bool) -> int:
     """Load ``src`` into a new store at ``dest`` (a hard-linked backup of ``base_store`` when
     given), compact it and return its quad count.
@@ -751,22 +773,10 @@ def _fill(dest: Path, src: Path, fmt_name: str, base_store: Any, *, parallel: bo
     try:
         if parallel and fmt_name in ("N_QUADS", "N_TRIPLES"):
             with _BulkFeeder(store, fmt) as feeder, open(src, "rb") as f:
-                line, rest = 1, b""
-                while block := f.read(LOAD_CHUNK_BYTES):
-                    block = rest + block
-                    cut = block.rfind(b"\n") + 1
-                    if cut == 0:  # no line end yet: one very long line
-                        rest = block
-                        continue
-                    chunk, rest = block[:cut], block[cut:]
+                for chunk, line in _line_chunks(f, LOAD_CHUNK_BYTES):
                     if b"_:" in chunk:
                         raise _HasBlankNodes
                     feeder.put(chunk, line)
-                    line += chunk.count(b"\n")
-                if rest:
-                    if b"_:" in rest:
-                        raise _HasBlankNodes
-                    feeder.put(rest, line)
         else:
             quads = ox.parse(path=str(src), format=fmt)
             while batch := list(itertools.islice(quads, LOAD_BATCH)):
