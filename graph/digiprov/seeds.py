@@ -24,6 +24,9 @@ from .errors import SeedError
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Chinese text writes some names in Latin letters (GDP, 5G, COSMOPlat, Geega): one such word is
+# a zh label too; a spaced phrase ("Lian Kai") is English or pinyin. shapes.ttl says the same.
+LATIN_NAME_RE = re.compile(r"^[0-9+.&'-]*[A-Za-z][A-Za-z0-9+.&'-]*$")
 YEAR_RANGE_RE = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
 YEAR_RE = re.compile(r"^(\d{4})$")
 HALF_RE = re.compile(r"^(\d{4})-H([12])$")
@@ -316,6 +319,11 @@ def period_from_text(value: str) -> Period | None:
     return None
 
 
+def is_zh_label(text: str) -> bool:
+    """A Chinese label: holds a Chinese character (i山东, “爱山东”APP) or is one Latin name."""
+    return bool(CJK_RE.search(text)) or bool(LATIN_NAME_RE.match(text.strip()))
+
+
 def _is_ascii_text(s: str) -> bool:
     return all(ord(c) < 128 for c in s)
 
@@ -352,8 +360,9 @@ class _Checker:
             if req not in fields:
                 what = "a Chinese label (zh)" if req == "zh" else f"field '{req}'"
                 raise self.fail(f"missing {what}", line, key)
-        if "zh" in fields and not CJK_RE.search(fields["zh"]):
-            raise self.fail(f"zh label {fields['zh']!r} contains no Chinese characters", line, key)
+        if "zh" in fields and not is_zh_label(fields["zh"]):
+            raise self.fail(f"zh label {fields['zh']!r} contains no Chinese characters and is not "
+                            "one Latin name (GDP, 5G, COSMOPlat)", line, key)
         evidence = fields.pop("evidence", [])
         return Record(section, key, fields, self.display, line, evidence)
 
