@@ -22,7 +22,7 @@ def seedset():
 @pytest.fixture(scope="session")
 def built_out(tmp_path_factory) -> Path:
     """OUT directory holding a persisted build of the real seeds."""
-    from digiprov.build import run_build
+    from digiprov.pipeline import run_build
 
     out = tmp_path_factory.mktemp("out")
     ds, _report = run_build(SEEDS, out)
@@ -50,11 +50,13 @@ def memory_dataset():
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
+    from procs import require_or_skip
+
     from digiprov.paths import corpus_dir as find
 
     found = find()
     if found is None:
-        pytest.skip("the shared corpus (../shared/corpus) is not present beside the checkout")
+        require_or_skip("the shared corpus (../shared/corpus) is not present beside the checkout")
     return found
 
 

@@ -237,7 +237,7 @@ def test_cli_path(run_cli):
 @pytest.fixture(scope="module")
 def tiny_out(tmp_path_factory):
     """An OUT directory holding the tiny fixture as a persisted dataset."""
-    from digiprov.store import persist
+    from digiprov.persist import persist
 
     out = tmp_path_factory.mktemp("tiny-out")
     persist(fixture_quads(), out, {})
@@ -295,7 +295,7 @@ def test_cli_timeline_range_and_bad_date(run_cli):
 
 
 def test_cli_empty_dataset(run_cli, tmp_path):
-    from digiprov.store import persist
+    from digiprov.persist import persist
 
     persist([], tmp_path, {})
     res = run_cli("analyze", "central", out=tmp_path)

@@ -111,10 +111,10 @@ def test_reingesting_a_known_text_proposes_no_known_fact(corpus_dir, tmp_path):
 def test_accepted_candidates_build_and_validate(corpus_dir, tmp_path):
     """Accept a linked ingest of a new text into a copy of the real seeds; the builder's SHACL
     validation must pass (English placeholders, parent places, every reference resolved)."""
-    from digiprov.build import run_build
     from digiprov.ingest.accept import accept_candidates
     from digiprov.ingest.api import ingest
     from digiprov.ingest.gazetteer import from_seeds
+    from digiprov.pipeline import run_build
 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)

@@ -15,17 +15,11 @@ from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as DEFAULT
 from rdflib.namespace import RDF, SKOS, XSD
 
-from digiprov.build import run_build
 from digiprov.errors import SeedError, StoreError, ValidationFailed
-from digiprov.store import (
-    TermCache,
-    dataset_path,
-    from_ox,
-    load_file,
-    memory_oxigraph,
-    open_dataset,
-    stage,
-)
+from digiprov.persist import dataset_path, load_file, stage
+from digiprov.pipeline import run_build
+from digiprov.store import memory_oxigraph, open_dataset
+from digiprov.terms import TermCache, from_ox
 from digiprov.validate import union_graph, validate_graph, validate_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -289,7 +283,7 @@ def _synthetic_nquads(n: int, bnode_every: int = 0) -> str:
 def test_parallel_chunked_load_equals_one_parse(tmp_path, monkeypatch):
     """The file is cut into many chunks loaded on several threads; the store must hold
     exactly what one parse of the whole file gives."""
-    import digiprov.store as st
+    import digiprov.persist as st
 
     nq = tmp_path / "many.nq"
     nq.write_text(_synthetic_nquads(20_000), encoding="utf-8")
@@ -304,7 +298,7 @@ def test_parallel_chunked_load_equals_one_parse(tmp_path, monkeypatch):
 
 def test_chunked_load_syntax_error_names_the_line_of_the_whole_file(tmp_path, monkeypatch,
                                                                      run_cli):
-    import digiprov.store as st
+    import digiprov.persist as st
 
     monkeypatch.setattr(st, "LOAD_CHUNK_BYTES", 10_000)
     text = _synthetic_nquads(3000).splitlines(keepends=True)
@@ -324,7 +318,7 @@ def test_blank_nodes_stay_one_node_across_chunks(tmp_path, monkeypatch):
     nodes is loaded in one pass and the builder's stager keeps them out of its text chunks."""
     import pyoxigraph as ox
 
-    import digiprov.store as st
+    import digiprov.persist as st
 
     monkeypatch.setattr(st, "LOAD_CHUNK_BYTES", 20_000)
     nq = tmp_path / "bn.nq"
@@ -341,3 +335,33 @@ def test_blank_nodes_stay_one_node_across_chunks(tmp_path, monkeypatch):
     store = ox.Store.read_only(str(target / "oxigraph"))
     objects = {q.object for q in store if isinstance(q.object, ox.BlankNode)}
     assert len(objects) == 1 and len(store) == 2000
+
+
+def test_local_name_one_rule():
+    from digiprov.terms import local_name
+
+    cases = {
+        "http://www.w3.org/ns/org#subOrganizationOf": "subOrganizationOf",
+        "https://schema.org/containedInPlace": "containedInPlace",
+        "https://w3id.org/digiprov/def/": "def",  # trailing separator ignored
+        "http://example.org/a#": "a",
+        "urn:x:y": "y",
+        "dp:deadline": "deadline",
+        "sdmx-measure:obsValue": "obsValue",
+        "dcterms:temporal.start": "temporal.start",
+        "plain": "plain",
+        "//": "//",
+    }
+    assert {k: local_name(k) for k in cases} == cases
+
+
+def test_pyoxigraph_store_accessor(memory_dataset):
+    import pyoxigraph as ox
+
+    ds = memory_oxigraph([(URIRef("urn:a"), URIRef("urn:b"), Literal("c"), URIRef("urn:g"))])
+    st = ds.pyoxigraph_store
+    assert isinstance(st, ox.Store) and len(st) == 1
+    ds.close()
+    with pytest.raises(StoreError, match="closed"):
+        ds.pyoxigraph_store  # noqa: B018
+    assert memory_dataset.pyoxigraph_store is None

@@ -90,7 +90,7 @@ def test_seeds_format_builds_to_the_same_dataset(synth, tmp_path, sample):
     quads the N-Quads output has: synth mints exactly the builder's IRIs."""
     import pyoxigraph as ox
 
-    from digiprov.build import run_build
+    from digiprov.pipeline import run_build
 
     seeds = tmp_path / "seeds"
     n = synth.write(10_000, 7, "seeds", seeds, quiet=True)

@@ -23,24 +23,25 @@ from .errors import (  # noqa: E402
     ValidationFailed,
 )
 
+# Lazy public API: `import digiprov` stays cheap for the CLI's start-up.
+_LAZY = {
+    "open_dataset": ("store", "open_dataset"),
+    "DigiDataset": ("store", "DigiDataset"),
+    "QueryResult": ("store", "QueryResult"),
+    "load_seeds": ("seeds", "load_seeds"),
+    "build_dataset": ("build", "build_dataset"),
+    "run_build": ("pipeline", "run_build"),
+    "validate_dataset": ("validate", "validate_dataset"),
+    "export": ("export", "export"),
+    "project": ("project", "project"),
+}
+
 
 def __getattr__(name: str):
-    # Lazy public API: `import digiprov` stays cheap for the CLI's start-up.
-    lazy = {
-        "open_dataset": ("store", "open_dataset"),
-        "DigiDataset": ("store", "DigiDataset"),
-        "QueryResult": ("store", "QueryResult"),
-        "load_seeds": ("seeds", "load_seeds"),
-        "build_dataset": ("build", "build_dataset"),
-        "run_build": ("build", "run_build"),
-        "validate_dataset": ("validate", "validate_dataset"),
-        "export": ("export", "export"),
-        "project": ("project", "project"),
-    }
-    if name in lazy:
+    if name in _LAZY:
         import importlib
 
-        mod, attr = lazy[name]
+        mod, attr = _LAZY[name]
         return getattr(importlib.import_module(f".{mod}", __name__), attr)
     raise AttributeError(f"module 'digiprov' has no attribute {name!r}")
 

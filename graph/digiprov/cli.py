@@ -91,8 +91,8 @@ def build(cfg: Config, no_validate: bool):
       digiprov build
       digiprov --seeds my-seeds --out /tmp/out build
     """
-    from .build import run_build
     from .errors import ValidationFailed
+    from .pipeline import run_build
 
     try:
         ds, report = run_build(cfg.seeds, cfg.out, base=cfg.base, store=cfg.store,

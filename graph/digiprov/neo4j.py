@@ -29,6 +29,7 @@ from typing import Any
 
 from .atomic import atomic_dir, atomic_file
 from .errors import InputError, RemoteError
+from .terms import local_name
 from .vocab import DEF_NS, DP, OA, PREFIXES, PROV, RDF, SKOS, XSD
 
 RESOURCE = "Resource"
@@ -68,17 +69,6 @@ unique unwind when where with xor yield""".split())
 
 
 # ------------------------------------------------------------------ names
-
-
-def local_name(iri: str) -> str:
-    """The part after the last '#', '/' or ':' (n10s' rule); the whole IRI if that is empty."""
-    for sep in ("#", "/", ":"):
-        i = iri.rfind(sep)
-        if 0 <= i < len(iri) - 1:
-            tail = iri[i + 1:]
-            if sep == ":" or "/" not in tail:
-                return tail
-    return iri
 
 
 def _clean(name: str) -> str:

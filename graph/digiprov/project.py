@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from .terms import local_name
 from .vocab import DEF_NS, PREFIXES, curie
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -132,10 +133,6 @@ def expand(curie: str) -> str:
     prefix, _, rest = curie.partition(":")
     ns = PREFIXES.get(prefix)
     return ns + rest if ns and not rest.startswith("//") else curie
-
-
-def local_name(iri: str) -> str:
-    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def py_value(lit: Lit) -> Any:

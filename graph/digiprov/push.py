@@ -58,7 +58,7 @@ def _with_param(url: str, param: str) -> str:
 def graph_ntriples(ds: DigiDataset, g: Node) -> tuple[bytes, int]:
     import pyoxigraph as ox
 
-    from .store import to_ox
+    from .terms import to_ox
 
     triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o, _ in ds.quads(g=g)]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)

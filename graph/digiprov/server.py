@@ -740,7 +740,8 @@ def make_server(app: SparqlApp | None, host: str = "127.0.0.1", port: int = 0
 
 def open_app(cfg: Any, opts: ServerOptions) -> SparqlApp:
     """Open the dataset the way ``opts`` asks (read-only pool, threads, or writable)."""
-    from .store import dataset_path, open_writable
+    from .persist import dataset_path
+    from .store import open_writable
     from .vocab import id_namespace
 
     ds = cfg.open()

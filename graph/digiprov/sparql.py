@@ -35,8 +35,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import InputError, QueryError, RemoteError
-from .sparqltext import _IRI_BAD, _strip_strings_comments, bind_as_values, nt_term
-from .store import DigiDataset, QueryResult, with_prologue
+from .sparqltext import _IRI_BAD, _strip_strings_comments, bind_as_values, nt_term, with_prologue
+from .store import DigiDataset, QueryResult
 from .vocab import PREFIXES, XSD
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -361,7 +361,7 @@ def parse_results_json(data: bytes) -> QueryResult:
 def _parse_graph(data: bytes, ctype: str) -> QueryResult:
     import pyoxigraph as ox
 
-    from .store import from_ox
+    from .terms import from_ox
 
     fmt = ox.RdfFormat.from_media_type(ctype) or ox.RdfFormat.N_TRIPLES
     try:
@@ -572,7 +572,7 @@ def results_table(res: QueryResult, id_base: str | None = None) -> str:
 def _render_graph(res: QueryResult, fmt: str) -> bytes:
     import pyoxigraph as ox
 
-    from .store import to_ox
+    from .terms import to_ox
 
     if fmt == "trig":
         items = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in res.triples]

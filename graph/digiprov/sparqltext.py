@@ -9,7 +9,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import InputError, QueryError
-from .store import nt_literal
+from .terms import nt_literal
+from .vocab import PREFIXES
 
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -54,6 +55,14 @@ def _outer_where_brace(text: str) -> int:
     if first_brace is not None:
         return first_brace
     raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
+
+
+def with_prologue(sparql: str) -> str:
+    """Add the project's PREFIX declarations a query does not declare itself."""
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*prefix\s+([\w-]*):", sparql)}
+    extra = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()
+                    if p.lower() not in declared)
+    return extra + sparql
 
 
 def nt_term(t: Node) -> str:

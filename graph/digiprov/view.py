@@ -24,6 +24,7 @@ from typing import Any
 
 from .atomic import atomic_file
 from .errors import EntityNotFound, InputError, QueryError
+from .terms import local_name
 from .vocab import DEF_NS
 
 # Measured with scripts/bench_view in headless Chromium (2 cores): vis-network's barnesHut
@@ -98,11 +99,6 @@ _SEARCH_STRIP = re.compile(r"[\s'’\-_·.]+")
 
 
 # ------------------------------------------------------------------ small helpers
-
-
-def local_name(key: str) -> str:
-    """'dp:deadline', 'sdmx-measure:obsValue' or a full IRI -> 'deadline' / 'obsValue'."""
-    return re.split(r"[:#/]", str(key).rstrip("/#"))[-1]
 
 
 def fmt_value(v: Any) -> str:

@@ -32,11 +32,11 @@ def load(cfg, file: Path, replace: bool):
     """
     import time
 
-    from .. import store
+    from .. import persist, store
 
     t0 = time.perf_counter()
-    target = store.load_file(file, cfg.out, replace=replace)
+    target = persist.load_file(file, cfg.out, replace=replace)
     with store.open_dataset(cfg.out, check_stale=False) as ds:
         n = len(ds)
-    click.echo(f"loaded {file} -> {target.parent / store.STORE_LINK} ({n} quads in the dataset, "
+    click.echo(f"loaded {file} -> {target.parent / persist.STORE_LINK} ({n} quads in the dataset, "
                f"{time.perf_counter() - t0:.1f} s)")
