@@ -8,7 +8,7 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from ..cli import pass_config
+    pass_config = click.pass_obj  # the Config the main group puts in ctx.obj
     from ..export import register_format
 
     register_format("html", "digiprov.view:export_html", "file",
