@@ -21,11 +21,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from procs import free_port, stop
+from procs import free_port, import_or_skip, require_or_skip, stop
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-SPARQLWrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is not installed")
+SPARQLWrapper = import_or_skip("SPARQLWrapper", "SPARQLWrapper is not installed (test extra)")
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML  # noqa: E402
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed  # noqa: E402
 
@@ -341,10 +341,7 @@ def test_query_page_offline_and_escaped(endpoint):
 def test_query_page_runs_named_query_with_params(endpoint, dataset):
     from digiprov.sparql import list_queries, run_query
 
-    named = {q.name: q for q in list_queries()}
-    if "milestones-due" not in named:
-        pytest.skip("named query milestones-due not present")
-    q = named["milestones-due"]
+    q = {q.name: q for q in list_queries()}["milestones-due"]
     status, _, body = http("GET", endpoint + "/?name=milestones-due")
     page = body.decode()
     n = len(run_query(dataset, q.text, q.examples).rows)
@@ -409,13 +406,11 @@ def test_query_page_in_chromium(endpoint, dataset, artifacts_dir):
 
     chromium = shutil.which("chromium")
     if chromium is None:
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+        require_or_skip("Debian's chromium is not installed (scripts/test installs it)")
+    sync_api = import_or_skip("playwright.sync_api", "playwright is not installed (test extra)")
     from digiprov.sparql import list_queries, run_query
 
     named = {q.name: q for q in list_queries()}
-    if "milestones-2021" not in named:
-        pytest.skip("named query milestones-2021 not present")
     expected = run_query(dataset, named["milestones-2021"].text)
     foreign: list[str] = []
     with sync_api.sync_playwright() as p:

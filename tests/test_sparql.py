@@ -70,8 +70,7 @@ def test_every_packaged_query_has_title_description_and_runs(dataset):
     from digiprov.sparql import list_queries, run_query
 
     queries = list_queries()
-    if not queries:
-        pytest.skip("no named queries in graph/digiprov/queries yet")
+    assert queries, "no named queries in graph/digiprov/queries"
     for q in queries:
         assert q.title != q.name and q.description, q.name
         declared = {p for p, _ in q.params}
