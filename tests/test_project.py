@@ -275,3 +275,63 @@ def test_collapse_in_place_equals_collapsed_projection(tiny):
     assert sorted(a.edges(keys=True)) == sorted(b.edges(keys=True))
     assert all(a.edges[e] == b.edges[e] for e in b.edges(keys=True))
     assert a.graph["nary"] == b.graph["nary"] == "collapse"
+
+
+# ------------------------------------------------------------------ lazy sources, by subject
+
+
+def test_sources_are_read_on_first_use_and_behave_as_a_dict(tiny):
+    import copy
+    import json
+    import pickle
+
+    G = project(tiny)
+    jinan = G.nodes[ID + "place/jinan"]
+    assert jinan._loader is not None  # not read yet
+    assert "sources" in jinan and len(jinan) == 9
+    assert jinan.get("sources") == [S1] and jinan._loader is None
+    plat = G.nodes[ID + "platform/p"]
+    assert json.loads(json.dumps(plat))["sources"] == [S1, S2]
+    edge = G.edges[ID + "platform/p", ID + "org/bdb", "dp:operator"]
+    assert dict(edge)["sources"] == [S1, S2]
+    bdb = G.nodes[ID + "org/bdb"]
+    assert type(copy.deepcopy(bdb)) is dict and copy.deepcopy(bdb)["sources"] == [S2]
+    assert pickle.loads(pickle.dumps(G.nodes[ID + "milestone/m"]))["sources"] == [S2]
+    shandong = G.nodes[ID + "place/shandong"]
+    shandong["sources"] = ["set by hand"]  # a write wins over the pending read
+    assert shandong["sources"] == ["set by hand"]
+
+
+def test_sources_of_a_whole_graph_switch_to_one_scan(dataset, memory_dataset, monkeypatch):
+    from digiprov.project import _SourceLoader
+
+    monkeypatch.setattr(_SourceLoader, "BULK_AFTER", 3)
+    a, b = project(dataset), project(memory_dataset)
+    assert [d["sources"] for _n, d in a.nodes(data=True)] == \
+        [b.nodes[n]["sources"] for n in a]
+    assert all(a.edges[e]["sources"] == b.edges[e]["sources"] for e in a.edges(keys=True))
+
+
+def test_collapsed_edges_keep_lazy_sources(tiny):
+    G = project(tiny, nary="collapse")
+    m = G.edges[ID + "org/bdb", ID + "platform/p", ID + "milestone/m"]
+    assert m._loader is not None
+    assert m["sources"] == [S2]
+
+
+def test_project_nodes_equals_the_subgraph(dataset, memory_dataset):
+    import networkx as nx
+
+    from digiprov.project import project_nodes
+
+    full = project(dataset)
+    jinan = ID + "place/jinan"
+    keep = set(nx.ego_graph(full, jinan, radius=2, undirected=True)) | {ID + "no/such/thing"}
+    for ds in (dataset, memory_dataset):
+        part = project_nodes(ds, keep)
+        sub = full.subgraph(keep)
+        assert dict(part.nodes(data=True)) == dict(sub.nodes(data=True))
+        assert sorted(part.edges(keys=True)) == sorted(sub.edges(keys=True))
+        assert all(part.edges[e] == sub.edges[e] for e in sub.edges(keys=True))
+    en = project_nodes(dataset, [jinan], lang="en")
+    assert en.nodes[jinan]["label"] == "Jinan" and en.number_of_edges() == 0

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 from collections import defaultdict
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -330,18 +330,46 @@ def _has_cjk(text: str) -> bool:
 
 def project(ds: Any, *, nary: str = "keep", lang: str = "zh"):
     """Project the dataset onto a ``networkx.MultiDiGraph`` (rules in the module docstring)."""
+    _check_options(nary, lang)
+    store = ox_store(ds)
+    with _gc_paused():
+        G = _build_bulk(store, ds, lang) if store is not None else _build(ds, lang)
+    if nary == "collapse":
+        collapse(G)
+    G.graph.update(lang=lang, nary=nary)
+    return G
+
+
+def project_nodes(ds: Any, iris: Iterable[str], *, nary: str = "keep", lang: str = "zh",
+                  reader: SubjectReader | None = None):
+    """The projection restricted to the entities ``iris`` (non-entities among them are
+    ignored): the same nodes, attributes and edges as ``project(ds).subgraph(iris)``, read
+    subject by subject, so the cost follows the answer, not the dataset."""
+    _check_options(nary, lang)
+    reader = reader or SubjectReader(ds, lang)
+    with _gc_paused():
+        G = _build_subjects(reader, [i for i in iris if reader.is_node(i)])
+    if nary == "collapse":
+        collapse(G)
+    G.graph.update(lang=lang, nary=nary)
+    return G
+
+
+def _check_options(nary: str, lang: str) -> None:
     from .errors import InputError
 
     if nary not in ("keep", "collapse"):
         raise InputError(f"nary must be 'keep' or 'collapse', not {nary!r}")
     if lang not in ("zh", "en"):
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
-    with _gc_paused():
-        G = _build(ds, lang)
-    if nary == "collapse":
-        collapse(G)
-    G.graph.update(lang=lang, nary=nary)
-    return G
+
+
+def ox_store(ds: Any) -> Any:
+    """The pyoxigraph Store behind ``ds``, or None for another backend."""
+    store = getattr(ds, "store", None)
+    if store is not None and type(store).__module__.startswith("pyoxigraph"):
+        return store
+    return None
 
 
 @contextmanager
@@ -357,7 +385,679 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# ------------------------------------------------------------------ lazy sources
+
+
+class _Attrs(dict):
+    """A node's or edge's attribute dict whose ``sources`` entry is read from the store the
+    first time anything looks at it (sources are most of the dataset at a million quads —
+    the statement graph of every triple plus its metadata — and most consumers never ask).
+
+    Every reading method fills it first, so the dict compares, copies, pickles and
+    serialises as if it had been complete from the start."""
+
+    __slots__ = ("_loader", "_key")
+
+    def __init__(self, data: dict[str, Any], loader: Any, key: Any):
+        dict.__init__(self, data)
+        self._loader = loader
+        self._key = key
+
+    def _fill(self) -> None:
+        loader = self._loader
+        if loader is not None:
+            loader.fill(self._key, self)
+            if self._loader is not None:  # the loader found nothing for it
+                self._set_sources([])
+
+    def _set_sources(self, sources: list) -> None:
+        self._loader = None
+        dict.__setitem__(self, "sources", sources)
+
+    def __missing__(self, key: str) -> Any:
+        if key == "sources" and self._loader is not None:
+            self._fill()
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key == "sources":
+            self._loader = None
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._fill()
+        dict.__delitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key == "sources":
+            self._fill()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key == "sources" and self._loader is not None or dict.__contains__(self, key)
+
+    def __iter__(self):
+        self._fill()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + (self._loader is not None)
+
+    def __reversed__(self):
+        self._fill()
+        return dict.__reversed__(self)
+
+    def keys(self):
+        self._fill()
+        return dict.keys(self)
+
+    def values(self):
+        self._fill()
+        return dict.values(self)
+
+    def items(self):
+        self._fill()
+        return dict.items(self)
+
+    def copy(self) -> dict[str, Any]:
+        self._fill()
+        return dict(dict.items(self))
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._fill()
+        return dict.pop(self, key, *default)
+
+    def popitem(self):
+        self._fill()
+        return dict.popitem(self)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key == "sources":
+            self._fill()
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        dict.update(self, *args, **kwargs)
+        if "sources" in dict.keys(self):
+            self._loader = None
+
+    def clear(self) -> None:
+        self._loader = None
+        dict.clear(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._fill()
+        if isinstance(other, _Attrs):
+            other._fill()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __or__(self, other: Any) -> dict[str, Any]:
+        return self.copy() | other
+
+    def __ror__(self, other: Any) -> dict[str, Any]:
+        return dict(other) | self.copy()
+
+    def __ior__(self, other: Any):
+        self.update(other)
+        return self
+
+    def __repr__(self) -> str:
+        self._fill()
+        return dict.__repr__(self)
+
+    def __reduce__(self):
+        return (dict, (self.copy(),))
+
+    def __reduce_ex__(self, protocol: int):
+        return self.__reduce__()
+
+
+class _FromNary:
+    """Loader of a collapsed edge: the sources of the n-ary node it replaces."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: dict[str, Any]):
+        self.node = node
+
+    def fill(self, _key: Any, attrs: _Attrs) -> None:
+        attrs._set_sources(list(self.node["sources"]))
+
+
+class _SourceLoader:
+    """Fills the lazy ``sources`` of one projection. One subject at a time (a quad-pattern
+    read of that subject) while few are asked for; once more than ``BULK_AFTER`` subjects
+    have been, everything still pending is read in one scan, which is cheaper than
+    continuing one by one through a whole graph."""
+
+    BULK_AFTER = 2000
+
+    def __init__(self, ds: Any, statements: _Statements):
+        self.ds = ds
+        self.statements = statements
+        self.graph: Any = None  # weakref to the projection, set once it exists
+        self.nodes: dict[str, _Attrs] = {}
+        self.singles = 0
+
+    def fill(self, key: str | tuple[str, str, str], attrs: _Attrs) -> None:
+        """Fill ``attrs`` (a node's, key = IRI, or an edge's, key = (u, v, k)) and every
+        other pending dict of the same subject."""
+        if self.singles >= self.BULK_AFTER:
+            self._fill_all()
+            if attrs._loader is None:
+                return
+        self.singles += 1
+        subject = key if isinstance(key, str) else key[0]
+        node_st: set[str] = set()
+        edge_st: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for _s, p, o, g in raw_quads(self.ds, s=subject, named_only=True):
+            if g == ONTOLOGY_GRAPH or self.statements.get(g) is None:
+                continue
+            node_st.add(g)
+            if isinstance(o, str):
+                edge_st[(o, short(p))].add(g)
+        self._apply(subject, node_st, edge_st)
+        if attrs._loader is self:  # an edge no longer in the graph
+            sts = edge_st.get((key[1], key[2]), ()) if isinstance(key, tuple) else node_st
+            attrs._set_sources([self.statements.get(g) for g in sorted(sts)])
+
+    def _apply(self, s: str, node_st: set[str],
+               edge_st: dict[tuple[str, str], set[str]]) -> None:
+        stmts = self.statements
+        node = self.nodes.get(s)
+        if node is not None and node._loader is self:
+            node._set_sources([stmts.get(g) for g in sorted(node_st)])
+        G = self.graph() if self.graph is not None else None
+        if G is not None and s in G._succ:
+            for o, keydict in G._succ[s].items():
+                for k, data in keydict.items():
+                    if isinstance(data, _Attrs) and data._loader is self:
+                        data._set_sources([stmts.get(g)
+                                           for g in sorted(edge_st.get((o, k), ()))])
+
+    def _fill_all(self) -> None:
+        pending = {s for s, a in self.nodes.items() if a._loader is self}
+        G = self.graph() if self.graph is not None else None
+        if G is not None:
+            for u, nbrs in G._succ.items():
+                if u not in pending and any(
+                        isinstance(d, _Attrs) and d._loader is self
+                        for kd in nbrs.values() for d in kd.values()):
+                    pending.add(u)
+        if not pending:
+            return
+        self.statements.load_all()
+        node_st: dict[str, set[str]] = defaultdict(set)
+        edge_st: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(
+            lambda: defaultdict(set))
+        stmts = self.statements
+        for s, p, o, g in raw_quads(self.ds, named_only=True, subjects=pending):
+            if g == ONTOLOGY_GRAPH or stmts.get(g) is None:
+                continue
+            node_st[s].add(g)
+            if isinstance(o, str):
+                edge_st[s][(o, short(p))].add(g)
+        for s in pending:
+            self._apply(s, node_st.get(s, set()), edge_st.get(s, {}))
+
+
+class _Statements:
+    """Statement IRI -> its source dict (document, title, paragraph, offsets), read one
+    statement at a time or all at once; ``get`` gives None for a graph that is not a
+    dp:Statement. The dicts are shared by every node and edge citing the statement."""
+
+    def __init__(self, ds: Any, lang: str):
+        self.ds, self.lang = ds, lang
+        self.cache: dict[str | None, dict[str, Any] | None] = {None: None}
+        self.titles: dict[str, str | None] = {}
+        self.complete = False
+
+    def get(self, st: str | None) -> dict[str, Any] | None:
+        try:
+            return self.cache[st]
+        except KeyError:
+            pass
+        if self.complete:
+            self.cache[st] = None
+            return None
+        info = self.cache[st] = self._read(st)  # type: ignore[arg-type]
+        return info
+
+    def _read(self, st: str) -> dict[str, Any] | None:
+        statement = DEF_NS + "Statement"
+        is_statement = False
+        meta: list[tuple[str, Term]] = []
+        for _s, p, o, g in raw_quads(self.ds, s=st):
+            if p == RDF_TYPE and o == statement and g != ONTOLOGY_GRAPH:
+                is_statement = True
+            elif g is None:
+                meta.append((p, o))
+        if not is_statement:
+            return None
+        out = {"statement": st, "source": None, "title": None, "paragraph": None,
+               "start": None, "end": None}
+        for p, o in meta:
+            if p == PROV_DERIVED and isinstance(o, str):
+                out["source"] = o
+                out["title"] = self._title(o)
+            elif p == DEF_NS + "paragraph" and isinstance(o, Lit):
+                out["paragraph"] = py_value(o)
+            elif p == OA + "hasSelector" and isinstance(o, str):
+                for _s, p2, o2, _g in raw_quads(self.ds, s=o, default_graph=True):
+                    if p2 in (OA + "start", OA + "end") and isinstance(o2, Lit):
+                        out[p2[len(OA):]] = py_value(o2)
+        return out
+
+    def _title(self, src: str) -> str | None:
+        if src not in self.titles:
+            t: dict[str, str] = {}
+            for _s, _p, o, _g in raw_quads(self.ds, s=src, p=DCT_TITLE, default_graph=True):
+                if isinstance(o, Lit):
+                    t[(o.lang or "en").split("-")[0]] = o.value
+            self.titles[src] = t.get(self.lang) or next(iter(t.values()), None)
+        return self.titles[src]
+
+    def load_all(self) -> None:
+        """Read every statement by predicate patterns (the projection's bulk pass)."""
+        if self.complete:
+            return
+        statement = DEF_NS + "Statement"
+        found = {s for s, _p, o, g in raw_quads(self.ds, p=RDF_TYPE, o=statement)
+                 if g != ONTOLOGY_GRAPH}
+        out = {s: {"statement": s, "source": None, "title": None, "paragraph": None,
+                   "start": None, "end": None} for s in found}
+        titles: dict[str, dict[str, str]] = defaultdict(dict)
+        for s, _p, o, _g in raw_quads(self.ds, p=DCT_TITLE, default_graph=True):
+            if isinstance(o, Lit):
+                titles[s][(o.lang or "en").split("-")[0]] = o.value
+        selectors: dict[str, str] = {}
+        for s, _p, o, _g in raw_quads(self.ds, p=OA + "hasSelector", default_graph=True):
+            if s in out and isinstance(o, str):
+                selectors[o] = s
+        for s, _p, o, _g in raw_quads(self.ds, p=PROV_DERIVED, default_graph=True):
+            if s in out and isinstance(o, str):
+                t = titles.get(o, {})
+                out[s]["source"] = o
+                out[s]["title"] = t.get(self.lang) or next(iter(t.values()), None)
+        for s, _p, o, _g in raw_quads(self.ds, p=DEF_NS + "paragraph", default_graph=True):
+            if s in out and isinstance(o, Lit):
+                out[s]["paragraph"] = py_value(o)
+        for key in ("start", "end"):
+            for s, _p, o, _g in raw_quads(self.ds, p=OA + key, default_graph=True):
+                st = selectors.get(s)
+                if st and isinstance(o, Lit):
+                    out[st][key] = py_value(o)
+        # keep the dicts already handed out: they are shared with nodes and edges
+        for s, info in out.items():
+            cur = self.cache.get(s)
+            if cur is None:
+                self.cache[s] = info
+        self.complete = True
+
+
+# ------------------------------------------------------------------ the bulk projection
+
+
+def _sparql_rows(store: Any, query: str) -> Any:
+    return store.query(query)
+
+
+def _build_bulk(store: Any, ds: Any, lang: str):
+    """The whole projection from an Oxigraph store: a few SPARQL selections (one per
+    predicate, so no predicate is decoded per row) read as pyoxigraph terms, IRIs interned
+    to one str object each, sources attached lazily (see :class:`_Attrs`)."""
+    import weakref
+
+    import pyoxigraph as ox
+
+    named_node, literal = ox.NamedNode, ox.Literal
+    ont = f"<{ONTOLOGY_GRAPH}>"
+    not_entity = ", ".join(f"<{c}>" for c in sorted(EXCLUDED_CLASSES | FOLDED_CLASSES))
+    # types: every graph but the ontology's; classes that never make nodes are dropped
+    # inside Oxigraph, before their IRIs are decoded
+    multi: dict[str, list[str]] = defaultdict(list)
+    for s, t in _sparql_rows(store, (
+            "SELECT ?s ?t WHERE { { GRAPH ?g { ?s a ?t } FILTER(?g != " + ont + ") } "
+            "UNION { ?s a ?t } FILTER(isIRI(?t) && ?t NOT IN (" + not_entity + ")) }")):
+        sv = s.value if type(s) is named_node else f"_:{s.value}"
+        multi[sv].append(t.value)
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for s, lab in _sparql_rows(store, (
+            "SELECT ?s ?l WHERE { { GRAPH ?g { ?s <" + PREF + "> ?l } FILTER(?g != " + ont
+            + ") } UNION { ?s <" + PREF + "> ?l } FILTER(isLiteral(?l)) }")):
+        sv = s.value if type(s) is named_node else f"_:{s.value}"
+        value, tag = lab.value, lab.language
+        lg = (tag or "").split("-")[0] or ("zh" if _has_cjk(value) else "en")
+        cur = labels[sv].get(lg)
+        if cur is None or value < cur:
+            labels[sv][lg] = value
+    ctx = _BulkContext(ds, lang, labels)
+    other = "en" if lang == "zh" else "zh"
+    statements = _Statements(ds, lang)
+    loader = _SourceLoader(ds, statements)
+    cls_names: dict[str, str] = {}
+    attrs: dict[str, _Attrs] = {}
+    canon: dict[str, str] = {}
+    for iri, ts in multi.items():
+        cls = ts[0] if len(ts) == 1 else min(ts, key=lambda t: (not t.startswith(DEF_NS), t))
+        lab = labels.get(iri, {})
+        cname = cls_names.get(cls) or cls_names.setdefault(cls, local_name(cls))
+        attrs[iri] = _Attrs({
+            "iri": iri, "cls": cname, "label_zh": lab.get("zh"), "label_en": lab.get("en"),
+            "label": lab.get(lang) or lab.get(other) or local_name(iri),
+            "aliases": [], "themes": [], "props": {}}, loader, iri)
+        canon[iri] = iri
+    loader.nodes = attrs
+    preds = sorted(p.value for (p,) in _sparql_rows(store, (
+        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != " + ont + ") }")))
+    edges: dict[tuple[str, str, str], str] = {}
+    xsd_string = XSD + "string"
+    for p in preds:
+        if p in (RDF_TYPE, PREF, PROV_DERIVED):
+            continue
+        key = short(p)
+        is_alias, is_theme = p == ALT, p == DP_THEME
+        rows = _sparql_rows(store, (
+            "SELECT DISTINCT ?s ?o WHERE { GRAPH ?g { ?s <" + p + "> ?o } FILTER(?g != "
+            + ont + ") }"))
+        for s, o in rows:
+            sv = s.value if type(s) is named_node else f"_:{s.value}"
+            data = attrs.get(sv)
+            if data is None:
+                continue
+            if type(o) is named_node:
+                ov = o.value
+                if is_alias:
+                    continue
+                c = canon.get(ov)
+                if c is not None:
+                    ek = (canon[sv], c, key)
+                    if ek not in edges:
+                        edges[ek] = p
+                        if is_theme:
+                            dict.__getitem__(data, "themes").append(c)
+                    continue
+                ctx.fold(dict.__getitem__(data, "props"), key, ov)
+                continue
+            if isinstance(o, literal):
+                tag = o.language
+                dt = None if tag else o.datatype.value
+                lit = Lit(o.value, None if dt == xsd_string else dt, tag)
+                if is_alias:
+                    al = dict.__getitem__(data, "aliases")
+                    if lit.value not in al:
+                        al.append(lit.value)
+                    continue
+                _add_prop(dict.__getitem__(data, "props"), key, py_value(lit))
+                continue
+            # a blank node object: an IRI-like string that is never a node
+            _add_prop(dict.__getitem__(data, "props"), key, f"_:{o.value}")
+    _finish_attrs(attrs.values())
+    pl = ctx.predicate_labels
+    G = _assemble(attrs, (
+        (u, v, k, _Attrs({"predicate": p, "label_zh": lab[0], "label_en": lab[1]}, loader,
+                         (u, v, k)))
+        for (u, v, k), p in edges.items() for lab in (pl(p, k),)))
+    loader.graph = weakref.ref(G)
+    return G
+
+
+def _assemble(nodes: dict[str, dict[str, Any]],
+              edges: Iterable[tuple[str, str, str, dict[str, Any]]]):
+    """A MultiDiGraph holding these very attribute dicts: networkx's add_nodes_from and
+    add_edges_from copy each dict into a new one, which would read every lazy source."""
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    node, succ, pred = G._node, G._succ, G._pred
+    for n, a in nodes.items():
+        node[n] = a
+        succ[n] = {}
+        pred[n] = {}
+    for u, v, k, d in edges:
+        keydict = succ[u].get(v)
+        if keydict is None:
+            keydict = succ[u][v] = pred[v][u] = {}
+        keydict[k] = d
+    return G
+
+
+def _finish_attrs(all_attrs: Iterable[dict[str, Any]]) -> None:
+    for data in all_attrs:
+        dict.__getitem__(data, "aliases").sort()
+        dict.__getitem__(data, "themes").sort()
+        props = dict.__getitem__(data, "props")
+        for k, vals in props.items():
+            if len(vals) > 1:
+                props[k] = sorted(vals, key=lambda v: (type(v).__name__, v))
+
+
+class _BulkContext:
+    """What folding a non-node IRI object needs, for the bulk projection: labels (already
+    read), the ontology's predicate labels and the periods, read when first needed."""
+
+    def __init__(self, ds: Any, lang: str, labels: dict[str, dict[str, str]]):
+        self.ds, self.lang, self.labels = ds, lang, labels
+        self.prop_labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for s, _p, o, _g in raw_quads(ds, p=RDFS_LABEL, g=ONTOLOGY_GRAPH):
+            if isinstance(o, Lit) and o.lang:
+                self.prop_labels[s][o.lang.split("-")[0]] = o.value
+        self._pred_cache: dict[str, tuple[str, str]] = {}
+        self._periods: dict[str, tuple[_dt.date | None, _dt.date | None]] | None = None
+
+    def label(self, iri: str) -> str:
+        return self.label_from(self.labels.get(iri, {}), iri)
+
+    def label_from(self, lab: dict[str, str], iri: str) -> str:
+        other = "en" if self.lang == "zh" else "zh"
+        return lab.get(self.lang) or lab.get(other) or next(iter(lab.values()), None) \
+            or local_name(iri)
+
+    def fold(self, props: dict[str, list], key: str, o: str) -> None:
+        _add_prop(props, key, self.label(o) if o in self.labels else o)
+        if self._periods is None:
+            self._periods = _read_periods(self.ds)
+        period = self._periods.get(o)
+        if period is not None:
+            start, end = period
+            if start:
+                _add_prop(props, key + ".start", start)
+            if end:
+                _add_prop(props, key + ".end", end)
+
+    def predicate_labels(self, iri: str, key: str) -> tuple[str, str]:
+        got = self._pred_cache.get(iri)
+        if got is None:
+            lab = self.prop_labels.get(iri, {})
+            zh0, en0 = STANDARD_LABELS.get(key, (None, None))
+            name = local_name(iri)
+            got = self._pred_cache[iri] = (lab.get("zh") or zh0 or name,
+                                           lab.get("en") or en0 or name)
+        return got
+
+
+def _read_periods(ds: Any) -> dict[str, tuple[_dt.date | None, _dt.date | None]]:
+    dates: dict[str, _dt.date] = {}
+    for s, _p, o, _g in raw_quads(ds, p=TIME + "inXSDDate"):
+        if isinstance(o, Lit):
+            v = py_value(o)
+            if isinstance(v, _dt.date):
+                dates[s] = v
+    begin = {s: o for s, _p, o, _g in raw_quads(ds, p=TIME + "hasBeginning")
+             if isinstance(o, str)}
+    end = {s: o for s, _p, o, _g in raw_quads(ds, p=TIME + "hasEnd") if isinstance(o, str)}
+    return {s: (dates.get(begin.get(s, "")), dates.get(end.get(s, "")))
+            for s in set(begin) | set(end)}
+
+
+# ------------------------------------------------------------------ projection by subject
+
+
+class SubjectReader:
+    """Reads the dataset one subject (or one object) at a time by quad patterns, caching
+    what it read: the base of the focused projections (:func:`project_nodes`,
+    :func:`neighbourhood`), whose cost follows the size of the answer."""
+
+    def __init__(self, ds: Any, lang: str = "zh"):
+        self.ds, self.lang = ds, lang
+        self._quads: dict[str, list[tuple[str, Term, str | None]]] = {}
+        self._types: dict[str, str | None] = {}
+        self._labels: dict[str, dict[str, str]] = {}
+        self._period: dict[str, tuple[_dt.date | None, _dt.date | None] | None] = {}
+        self.statements = _Statements(ds, lang)
+        self._ctx: _BulkContext | None = None
+
+    def quads(self, s: str) -> list[tuple[str, Term, str | None]]:
+        """(p, o, g) of every quad with subject ``s``."""
+        got = self._quads.get(s)
+        if got is None:
+            got = self._quads[s] = [(p, o, g) for _s, p, o, g in raw_quads(self.ds, s=s)]
+        return got
+
+    def incoming(self, o: str) -> list[tuple[str, str, str | None]]:
+        """(s, p, g) of every quad with IRI object ``o`` outside the ontology graph."""
+        return [(s, p, g) for s, p, _o, g in raw_quads(self.ds, o=o)
+                if g != ONTOLOGY_GRAPH]
+
+    def cls(self, s: str) -> str | None:
+        """The class IRI of ``s`` (as :func:`entity_types` chooses it), or None."""
+        if s in self._types:
+            return self._types[s]
+        if s in self._quads:
+            ts = [o for p, o, g in self._quads[s]
+                  if p == RDF_TYPE and g != ONTOLOGY_GRAPH and isinstance(o, str)]
+        else:
+            ts = [o for _s, _p, o, g in raw_quads(self.ds, s=s, p=RDF_TYPE)
+                  if g != ONTOLOGY_GRAPH and isinstance(o, str)]
+        ts = [t for t in ts if t not in EXCLUDED_CLASSES and t not in FOLDED_CLASSES] or ts
+        got = self._types[s] = (min(ts, key=lambda t: (not t.startswith(DEF_NS), t))
+                                if ts else None)
+        return got
+
+    def is_node(self, s: str) -> bool:
+        return is_node_class(self.cls(s))
+
+    def labels(self, s: str) -> dict[str, str]:
+        got = self._labels.get(s)
+        if got is None:
+            got = {}
+            src = ([(PREF, o, g) for p, o, g in self._quads[s] if p == PREF]
+                   if s in self._quads else
+                   [(p, o, g) for _s, p, o, g in raw_quads(self.ds, s=s, p=PREF)])
+            for _p, o, g in src:
+                if g != ONTOLOGY_GRAPH and isinstance(o, Lit):
+                    lg = (o.lang or "").split("-")[0] or ("zh" if _has_cjk(o.value) else "en")
+                    if lg not in got or o.value < got[lg]:
+                        got[lg] = o.value
+            self._labels[s] = got
+        return got
+
+    def period(self, s: str) -> tuple[_dt.date | None, _dt.date | None] | None:
+        if s not in self._period:
+            ends: dict[str, str] = {}
+            for _s, p, o, _g in raw_quads(self.ds, s=s):
+                if p in (TIME + "hasBeginning", TIME + "hasEnd") and isinstance(o, str):
+                    ends[p] = o
+            if not ends:
+                self._period[s] = None
+            else:
+                def day(instant: str | None) -> _dt.date | None:
+                    if not instant:
+                        return None
+                    for _s, _p, o, _g in raw_quads(self.ds, s=instant, p=TIME + "inXSDDate"):
+                        v = py_value(o) if isinstance(o, Lit) else None
+                        if isinstance(v, _dt.date):
+                            return v
+                    return None
+
+                self._period[s] = (day(ends.get(TIME + "hasBeginning")),
+                                   day(ends.get(TIME + "hasEnd")))
+        return self._period[s]
+
+    def context(self) -> _BulkContext:
+        if self._ctx is None:
+            self._ctx = _BulkContext(self.ds, self.lang, {})
+        return self._ctx
+
+
+def _build_subjects(reader: SubjectReader, iris: list[str]):
+    import networkx as nx
+
+    lang = reader.lang
+    other = "en" if lang == "zh" else "zh"
+    ctx = reader.context()
+    stmts = reader.statements
+    attrs: dict[str, dict[str, Any]] = {}
+    for iri in iris:
+        if iri in attrs:
+            continue
+        lab = reader.labels(iri)
+        attrs[iri] = {"iri": iri, "cls": local_name(reader.cls(iri) or ""),
+                      "label_zh": lab.get("zh"), "label_en": lab.get("en"),
+                      "label": lab.get(lang) or lab.get(other) or local_name(iri),
+                      "aliases": [], "themes": [], "props": {}, "sources": []}
+    edges: dict[tuple[str, str, str], tuple[str, set[str]]] = {}
+    for s, data in attrs.items():
+        node_st: set[str] = set()
+        for p, o, g in reader.quads(s):
+            if g is None or g == ONTOLOGY_GRAPH:
+                continue
+            in_statement = stmts.get(g) is not None
+            if in_statement:
+                node_st.add(g)
+            if p in (RDF_TYPE, PREF, PROV_DERIVED):
+                continue
+            if p == ALT:
+                if isinstance(o, Lit) and o.value not in data["aliases"]:
+                    data["aliases"].append(o.value)
+                continue
+            key = short(p)
+            if isinstance(o, Lit):
+                _add_prop(data["props"], key, py_value(o))
+                continue
+            if reader.is_node(o):
+                if o in attrs:
+                    ek = (s, o, key)
+                    got = edges.get(ek)
+                    if got is None:
+                        got = edges[ek] = (p, set())
+                        if p == DP_THEME:
+                            data["themes"].append(o)
+                    if in_statement:
+                        got[1].add(g)
+                elif p == DP_THEME:  # the theme is a filter of the node even when not shown
+                    if o not in data["themes"]:
+                        data["themes"].append(o)
+                continue
+            lab = reader.labels(o)
+            _add_prop(data["props"], key, ctx.label_from(lab, o) if lab else o)
+            period = reader.period(o)
+            if period is not None:
+                start, end = period
+                if start:
+                    _add_prop(data["props"], key + ".start", start)
+                if end:
+                    _add_prop(data["props"], key + ".end", end)
+        data["sources"] = [stmts.get(g) for g in sorted(node_st)]
+    _finish_attrs(attrs.values())
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(attrs.items())
+    G.add_edges_from(
+        (u, v, k, {"predicate": p, "label_zh": lab[0], "label_en": lab[1],
+                   "sources": [stmts.get(g) for g in sorted(sts)]})
+        for (u, v, k), (p, sts) in edges.items() for lab in (ctx.predicate_labels(p, k),))
+    return G
+
+
 def _build(ds: Any, lang: str):
+    """The projection from any backend by quad patterns, everything read at once (the
+    plain-rdflib path; Oxigraph uses :func:`_build_bulk`)."""
     import networkx as nx
 
     ctx = _Context(ds, lang)
@@ -415,13 +1115,7 @@ def _build(ds: Any, lang: str):
     # Source dicts are shared between the nodes and edges citing one statement: read-only.
     for n, sts in node_src.items():
         attrs[n]["sources"] = [stmts[st] for st in sorted(sts)]
-    for data in attrs.values():
-        data["aliases"].sort()
-        data["themes"].sort()
-        props = data["props"]
-        for k, vals in props.items():
-            if len(vals) > 1:
-                props[k] = sorted(vals, key=lambda v: (type(v).__name__, v))
+    _finish_attrs(attrs.values())
     G = nx.MultiDiGraph()
     G.add_nodes_from(attrs.items())
     G.add_edges_from(
@@ -470,11 +1164,18 @@ def _collapse(G: Any) -> None:
         if data["cls"] == "Membership" and links.get("org:role"):
             role = G.nodes[links["org:role"][0]]
             zh, en = role["label_zh"] or zh, role["label_en"] or en
+        lazy = isinstance(data, _Attrs) and data._loader is not None
         for v in ends:
-            G.add_edge(anchor, v, key=n, predicate=DEF_NS + data["cls"], label_zh=zh,
-                       label_en=en, sources=list(data["sources"]), nary=n, cls=data["cls"],
-                       props={k: list(vs) for k, vs in data["props"].items()},
-                       links={k: list(vs) for k, vs in sorted(links.items())})
+            attrs = {"predicate": DEF_NS + data["cls"], "label_zh": zh, "label_en": en,
+                     "nary": n, "cls": data["cls"],
+                     "props": {k: list(vs) for k, vs in data["props"].items()},
+                     "links": {k: list(vs) for k, vs in sorted(links.items())}}
+            if lazy:  # the n-ary node's sources, read only if someone asks for them
+                G.add_edge(anchor, v, key=n)
+                G._succ[anchor][v][n] = _Attrs(attrs, _FromNary(data), None)
+            else:
+                attrs["sources"] = list(data["sources"])
+                G.add_edge(anchor, v, key=n, **attrs)
     G.remove_nodes_from(nary_nodes)
 
 
