@@ -127,3 +127,29 @@ def test_real_dataset_did_you_mean(dataset):
     with pytest.raises(EntityNotFound) as e:
         resolve(dataset, "高速通道")
     assert "platform/data-sharing-expressway" in str(e.value)
+
+
+def test_exact_names_resolve_from_the_store_as_the_index_does(dataset):
+    """Exact labels, aliases and IRI tails are looked up in the store without building the
+    name index; every one gives what the index gives (or the same ambiguity)."""
+    from digiprov.errors import EntityNotFound
+    from digiprov.lookup import _direct, resolve
+    from digiprov.project import project
+
+    G = project(dataset)
+    names = {x for _n, d in G.nodes(data=True)
+             for x in [d["label_zh"], d["label_en"], *d["aliases"]] if x}
+    names |= {n.split("/id/", 1)[1] for n in G}
+    direct = 0
+    for name in sorted(names):
+        try:
+            want = resolve(G, name)
+        except EntityNotFound as e:
+            want = ("ambiguous", tuple(e.candidates))
+        tier, hits = _direct(dataset, name)
+        direct += bool(hits)
+        if len(hits) == 1:
+            assert hits[0] == want, name
+        elif hits:
+            assert want == ("ambiguous", tuple(hits)), name
+    assert direct == len(names)  # every exact name skips the index

@@ -335,3 +335,25 @@ def test_project_nodes_equals_the_subgraph(dataset, memory_dataset):
         assert all(part.edges[e] == sub.edges[e] for e in sub.edges(keys=True))
     en = project_nodes(dataset, [jinan], lang="en")
     assert en.nodes[jinan]["label"] == "Jinan" and en.number_of_edges() == 0
+
+
+def test_neighbourhood_is_the_ego_graph_read_from_the_store(dataset, memory_dataset):
+    import networkx as nx
+
+    from digiprov.project import neighbourhood, project_nodes
+
+    full = project(dataset)
+    jinan = ID + "place/jinan"
+    for depth in (0, 1, 2, 3):
+        ego = nx.ego_graph(full, jinan, radius=depth, undirected=True)
+        for ds in (dataset, memory_dataset):
+            dist = neighbourhood(ds, jinan, depth)
+            assert set(dist) == set(ego), depth
+            assert dist == nx.single_source_shortest_path_length(
+                full.to_undirected(as_view=True), jinan, cutoff=depth)
+    # themes are not passed through: without them the neighbourhood is smaller
+    no_themes = full.subgraph(n for n, c in full.nodes(data="cls") if c != "Theme")
+    dist = neighbourhood(dataset, jinan, 3, skip_classes={"Theme"})
+    assert set(dist) == set(nx.ego_graph(no_themes, jinan, radius=3, undirected=True))
+    part = project_nodes(dataset, dist)
+    assert sorted(part.edges(keys=True)) == sorted(full.subgraph(dist).edges(keys=True))

@@ -19,7 +19,7 @@ import csv
 import datetime as _dt
 import io
 import json
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,8 @@ from .sparql import display_width as _width
 
 BETWEENNESS_EXACT_MAX = 1000  # nodes; above this betweenness samples BETWEENNESS_SAMPLES pivots
 BETWEENNESS_SAMPLES = 100
+# Equally long paths beyond --max that are still compared to choose among ties.
+TIE_CAP = 50
 MEASURES = ("degree", "betweenness", "pagerank")
 
 HEADERS = {
@@ -112,6 +114,178 @@ def _empty(kind: str, columns: list[str], lang: str) -> Report:
     msg = ("图为空：数据集中没有实体（先运行 'digiprov build'）" if lang == "zh" else
            "the graph is empty: the dataset has no entities (run 'digiprov build' first)")
     return Report(kind, columns, [], msg, 1)
+
+
+class LocalGraph:
+    """The analysis graph around a few entities, read from the store as far as a question
+    needs it: ``expand(n)`` reads n's relations (and the n-ary nodes through which it is
+    linked), ``graph()`` projects what was read. Every expanded entity keeps all of its
+    edges of the full analysis graph, so answers that only look that far are exact."""
+
+    def __init__(self, ds: Any, *, lang: str = "zh", nary: str = "collapse",
+                 themes: bool = False, reader: Any = None):
+        from .project import SubjectReader
+
+        self.ds, self.lang, self.nary, self.themes = ds, lang, nary, themes
+        self.reader = reader or SubjectReader(ds, lang)
+        self.members: set[str] = set()
+        self._closed: set[str] = set()
+        self._nbrs: dict[str, list[str]] = {}
+
+    def _cls(self, n: str) -> str:
+        from .project import local_name
+
+        return local_name(self.reader.cls(n) or "")
+
+    def _is_nary(self, n: str) -> bool:
+        from .project import COLLAPSE_RULES
+
+        return self._cls(n) in COLLAPSE_RULES
+
+    def add(self, n: str) -> None:
+        """Make n a node of the graph; an n-ary node brings every entity it points to, so
+        that it collapses here as it does in the whole graph."""
+        from .project import node_links
+
+        todo = [n]
+        while todo:
+            x = todo.pop()
+            self.members.add(x)
+            if self.nary == "collapse" and x not in self._closed and self._is_nary(x):
+                self._closed.add(x)
+                todo.extend(o for _p, o, d in node_links(self.reader, x)
+                            if d == "out" and o not in self.members)
+
+    def expand(self, n: str) -> list[str]:
+        """n's neighbours in the analysis graph, sorted."""
+        from .project import collapse_ends, node_links, short
+
+        got = self._nbrs.get(n)
+        if got is not None:
+            return got
+        self.add(n)
+        nbrs: set[str] = set()
+        for _p, m, _d in node_links(self.reader, n):
+            cls = self._cls(m)
+            if cls == "Theme" and not self.themes:
+                continue
+            if self.nary == "collapse" and self._is_nary(m):
+                self.add(m)
+                links: dict[str, list[str]] = defaultdict(list)
+                for p2, o2, d2 in node_links(self.reader, m):
+                    if d2 == "out":
+                        links[short(p2)].append(o2)
+                for vs in links.values():
+                    vs.sort()
+                anchor, ends = collapse_ends(cls, links, self._is_nary)
+                if anchor is None:
+                    continue
+                if n == anchor:
+                    nbrs.update(ends)
+                elif n in ends:
+                    nbrs.add(anchor)
+                continue
+            nbrs.add(m)
+        if not self.themes:
+            nbrs = {m for m in nbrs if self._cls(m) != "Theme"}
+        nbrs.discard(n)
+        for m in nbrs:
+            self.add(m)
+        got = self._nbrs[n] = sorted(nbrs)
+        return got
+
+    def graph(self):
+        from .project import project_nodes
+
+        G = project_nodes(self.ds, self.members, lang=self.lang, reader=self.reader)
+        return analysis_graph(G, nary=self.nary, themes=self.themes)
+
+
+def _check_entity(local: LocalGraph, iri: str) -> None:
+    """The errors :func:`_require` gives on the whole graph, for an entity not read yet."""
+    if not local.reader.is_node(iri):
+        raise InputError(f"{iri.split('/id/', 1)[-1]} is not in the analysis graph")
+    cls = local._cls(iri)
+    if cls == "Theme" and not local.themes:
+        _require(_Named(local.nary), iri, theme=True)
+    if local.nary == "collapse" and local._is_nary(iri):
+        _require(_Named(local.nary), iri, nary=True)
+
+
+class _Named:
+    """Stands in for a graph in :func:`_require` (only its ``nary`` setting is read)."""
+
+    def __init__(self, nary: str):
+        self.graph = {"nary": nary}
+
+    def __contains__(self, _iri: str) -> bool:
+        return False
+
+
+def paths_in(ds: Any, a: str, b: str, *, max_paths: int = 3, lang: str = "zh",
+             nary: str = "collapse", themes: bool = False) -> Report:
+    """:func:`paths` without projecting the dataset: the analysis graph is read outwards
+    from a and b (the smaller frontier first) until the ``max_paths`` shortest connections
+    are certain. With ``ea``/``eb`` hops expanded around a/b, every connection of at most
+    ``ea + eb + 1`` hops lies in what was read; reading stops once the last path found is
+    no longer than that, or one side has nothing left to read."""
+    if max_paths < 1:
+        raise InputError(f"--max must be at least 1, not {max_paths}")
+    local = LocalGraph(ds, lang=lang, nary=nary, themes=themes)
+    for x in (a, b):
+        _check_entity(local, x)
+    if a == b:
+        raise InputError("the two entities are the same; give two different ones")
+    local.add(a)
+    local.add(b)
+    seen = {a: {a}, b: {b}}
+    frontier = {a: [a], b: [b]}
+    expanded = {a: -1, b: -1}
+    while True:
+        side = a if len(frontier[a]) <= len(frontier[b]) else b
+        if frontier[a] and frontier[b]:
+            nxt = []
+            for n in frontier[side]:
+                for m in local.expand(n):
+                    if m not in seen[side]:
+                        seen[side].add(m)
+                        nxt.append(m)
+            frontier[side] = nxt
+            expanded[side] += 1
+        exhausted = not frontier[a] or not frontier[b]
+        H = local.graph()
+        report = paths(H, a, b, max_paths=max_paths, lang=lang)
+        longest = max((r["hops"] for r in report.rows), default=None)
+        if exhausted or (len(report.rows) == max_paths
+                         and longest <= expanded[a] + expanded[b] + 1):
+            report.meta["read_entities"] = len(local.members)
+            return report
+
+
+def neighbours_in(ds: Any, a: str, *, depth: int = 1, lang: str = "zh",
+                  nary: str = "collapse", themes: bool = False) -> Report:
+    """:func:`neighbours` without projecting the dataset: the entities within ``depth - 1``
+    hops of a are expanded (all their edges read), which is all the breadth-first search
+    looks at."""
+    if depth < 1:
+        raise InputError(f"--depth must be at least 1, not {depth}")
+    local = LocalGraph(ds, lang=lang, nary=nary, themes=themes)
+    _check_entity(local, a)
+    local.add(a)
+    seen, frontier = {a}, [a]
+    for _ in range(depth - 1):
+        nxt = []
+        for n in frontier:
+            for m in local.expand(n):
+                if m not in seen:
+                    seen.add(m)
+                    nxt.append(m)
+        frontier = nxt
+    for n in frontier:
+        local.expand(n)
+    report = neighbours(local.graph(), a, depth=depth, lang=lang)
+    report.meta["read_entities"] = len(local.members)
+    return report
 
 
 # ------------------------------------------------------------------ centrality
@@ -208,15 +382,15 @@ def _class_filter(G: Any, cls: str | None) -> set[str] | None:
 # ------------------------------------------------------------------ paths
 
 
-def _require(G: Any, iri: str) -> None:
+def _require(G: Any, iri: str, *, nary: bool = False, theme: bool = False) -> None:
     if iri in G:
         return
     tail = iri.split("/id/", 1)[-1]
-    if G.graph.get("nary") == "collapse" and tail.split("/")[0] in (
-            "milestone", "observation", "membership", "quote", "recognition"):
+    if G.graph.get("nary") == "collapse" and (nary or tail.split("/")[0] in (
+            "milestone", "observation", "membership", "quote", "recognition")):
         raise InputError(f"{tail} is an n-ary node, collapsed into edges here; "
                          "use --nary keep to analyse it as a node")
-    if tail.startswith("theme/"):
+    if theme or tail.startswith("theme/"):
         raise InputError(f"{tail} is a theme, left out of the analysis graph; use --themes")
     raise InputError(f"{tail} is not in the analysis graph")
 
@@ -260,10 +434,19 @@ def paths(G: Any, a: str, b: str, *, max_paths: int = 3, lang: str = "zh") -> Re
     if a == b:
         raise InputError("the two entities are the same; give two different ones")
     U = simple_undirected(G)
+    found: list[list[str]] = []
     try:
-        found = list(itertools.islice(nx.shortest_simple_paths(U, a, b), max_paths))
+        # Yen's algorithm yields paths shortest first, but which of several equally long
+        # ones comes first depends on the graph's insertion order; taking every path as
+        # long as the last one kept and sorting makes the answer the same on any graph
+        # that holds these paths (the whole projection or the part read around a and b).
+        for p in itertools.islice(nx.shortest_simple_paths(U, a, b), max_paths + TIE_CAP):
+            if len(found) >= max_paths and len(p) > len(found[max_paths - 1]):
+                break
+            found.append(p)
     except nx.NetworkXNoPath:
         found = []
+    found = sorted(found, key=lambda p: (len(p), p))[:max_paths]
     if not found:
         la, lb = _label(G, a, lang), _label(G, b, lang)
         note = (f"{la} 与 {lb} 之间没有连接（二者位于不同的连通分量）" if lang == "zh" else
@@ -507,5 +690,6 @@ def render(report: Report, fmt: str = "table", lang: str = "zh") -> str:
 
 
 __all__ = ["Report", "load_graph", "analysis_graph", "central", "paths", "explain_path",
-           "neighbours", "communities", "timeline", "timeline_items", "parse_date", "render",
+           "neighbours", "paths_in", "neighbours_in", "LocalGraph", "communities", "timeline",
+           "timeline_items", "parse_date", "render",
            "pagerank", "BETWEENNESS_EXACT_MAX", "BETWEENNESS_SAMPLES", "MEASURES"]

@@ -259,10 +259,68 @@ def candidates(ds_or_graph: Any, text: str, limit: int = 5) -> list[tuple[str, s
     return out[:limit]
 
 
+def _direct(ds: Any, text: str) -> tuple[str, list[str]]:
+    """(tier, entities) found without building the index: an IRI or ``/id/`` tail, or a
+    label or alias exactly as stored (``济南市``, ``Jinan``, ``省大数据局``), looked up in
+    the store's own indexes. ("", []) when that finds nothing; the index then decides.
+    (Unlike the index it tells apart two names that differ only in case, spacing or
+    punctuation; the data has none.)"""
+    from .project import ALT, PREF, Lit, SubjectReader, raw_quads
+
+    reader = SubjectReader(ds)
+    t = text.strip()
+    for iri in ([t] if "://" in t else []) + _id_iris(ds, t):
+        if reader.is_node(iri):
+            return "iri", [iri]
+    for tier, pred in (("label", PREF), ("alias", ALT)):
+        hits: set[str] = set()
+        for lang in ("zh", "en", None):
+            lit = Lit(t, None, lang)
+            for s, _p, _o, g in raw_quads(ds, p=pred, o=lit):
+                if g != "https://w3id.org/digiprov/def/" and reader.is_node(s):
+                    hits.add(s)
+        if hits:
+            return tier, sorted(hits)
+    return "", []
+
+
+def _id_iris(ds: Any, tail: str) -> list[str]:
+    """Candidate IRIs for an ``/id/`` tail such as ``place/jinan``."""
+    if "/" not in tail or " " in tail or "://" in tail:
+        return []
+    bases = {"https://w3id.org/digiprov/id/"}
+    base = (getattr(ds, "manifest", None) or {}).get("base")
+    if isinstance(base, str):
+        bases.add(base.rstrip("/") + "/id/")
+    return [b + tail.lstrip("/") for b in sorted(bases)]
+
+
+def _cached(obj: Any) -> bool:
+    try:
+        return obj in _CACHE
+    except TypeError:
+        return False
+
+
 def resolve(ds_or_graph: Any, text: str) -> str:
     """The one entity ``text`` names, or :class:`EntityNotFound` (none, or several)."""
+    import networkx as nx
+
     if not text or not text.strip():
         raise EntityNotFound("empty entity reference; give an IRI, a label, an alias or pinyin")
+    if not isinstance(ds_or_graph, nx.Graph) and not _cached(ds_or_graph):
+        # an exact name needs no index: at a million quads the index takes seconds
+        tier, exact = _direct(ds_or_graph, text)
+        if len(exact) == 1:
+            return exact[0]
+        if exact:
+            from .project import SubjectReader
+
+            reader = SubjectReader(ds_or_graph)
+            listed = ", ".join(Entry(i, reader.labels(i).get("zh"), reader.labels(i).get("en"))
+                               .display() for i in exact[:8])
+            raise EntityNotFound(f"'{text}' is ambiguous ({tier} of {len(exact)} entities): "
+                                 f"{listed}; give one of these IRIs", candidates=exact)
     idx = index_for(ds_or_graph)
     tier, exact = idx.exact(text)
     if len(exact) == 1:

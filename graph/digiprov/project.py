@@ -153,14 +153,15 @@ def py_value(lit: Lit) -> Any:
 # ------------------------------------------------------------------ reading quads
 
 
-def raw_quads(ds: Any, s: str | None = None, p: str | None = None, o: str | None = None,
+def raw_quads(ds: Any, s: str | None = None, p: str | None = None, o: Term | None = None,
               g: str | None = None, *, default_graph: bool = False,
               named_only: bool = False, subjects: Container[str] | None = None,
               ) -> Iterator[tuple[str, str, Term, str | None]]:
     """Quads as (s, p, o, g) with IRIs as str, literals as :class:`Lit`, the default graph
     as ``None``. ``default_graph=True`` restricts to the default graph, ``named_only`` to
     the named graphs; ``subjects`` keeps only quads whose subject is in it (checked before
-    the rest of the quad is converted, which is most of the cost at a million quads)."""
+    the rest of the quad is converted, which is most of the cost at a million quads).
+    ``s``/``o`` may be ``"_:label"`` blank nodes and ``o`` a :class:`Lit`."""
     store = getattr(ds, "store", None)
     if store is not None and type(store).__module__.startswith("pyoxigraph"):
         yield from _ox_quads(store, s, p, o, g, default_graph, named_only, subjects)
@@ -169,8 +170,16 @@ def raw_quads(ds: Any, s: str | None = None, p: str | None = None, o: str | None
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     gterm = DATASET_DEFAULT_GRAPH_ID if default_graph else (URIRef(g) if g else None)
-    for s2, p2, o2, g2 in ds.quads(URIRef(s) if s else None, URIRef(p) if p else None,
-                                   URIRef(o) if o else None, gterm):
+    def term(x: Term | None) -> Any:
+        from rdflib import BNode
+
+        if x is None:
+            return None
+        if isinstance(x, Lit):
+            return Literal(x.value, lang=x.lang, datatype=None if x.lang else x.datatype)
+        return BNode(x[2:]) if x.startswith("_:") else URIRef(x)
+
+    for s2, p2, o2, g2 in ds.quads(term(s), URIRef(p) if p else None, term(o), gterm):
         gname = None if g2 is None or g2 == DATASET_DEFAULT_GRAPH_ID else str(g2)
         if (named_only and gname is None) or (subjects is not None
                                               and _node_str(s2) not in subjects):
@@ -194,10 +203,18 @@ def _ox_quads(store: Any, s, p, o, g, default_graph: bool, named_only: bool,
 
     gterm = ox.DefaultGraph() if default_graph else (ox.NamedNode(g) if g else None)
     named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
+
+    def term(x: Term | None) -> Any:
+        if x is None:
+            return None
+        if isinstance(x, Lit):
+            if x.lang:
+                return literal(x.value, language=x.lang)
+            return literal(x.value, datatype=named(x.datatype) if x.datatype else None)
+        return blank(x[2:]) if x.startswith("_:") else named(x)
+
     xsd_string = XSD + "string"
-    for q in store.quads_for_pattern(ox.NamedNode(s) if s else None,
-                                     ox.NamedNode(p) if p else None,
-                                     ox.NamedNode(o) if o else None, gterm):
+    for q in store.quads_for_pattern(term(s), ox.NamedNode(p) if p else None, term(o), gterm):
         gn = q.graph_name
         is_named = type(gn) is named
         if named_only and not is_named:
@@ -986,6 +1003,48 @@ class SubjectReader:
         return self._ctx
 
 
+_EDGELESS = frozenset({RDF_TYPE, PREF, ALT, PROV_DERIVED})
+
+
+def node_links(reader: SubjectReader, n: str) -> Iterator[tuple[str, str, str]]:
+    """(predicate, other entity, "out"|"in") for every edge of entity ``n`` in the
+    keep-mode projection, read from the store by two quad patterns."""
+    seen: set[tuple[str, str, str]] = set()
+    for p, o, g in reader.quads(n):
+        if (g is not None and g != ONTOLOGY_GRAPH and isinstance(o, str)
+                and p not in _EDGELESS and (p, o, "out") not in seen and reader.is_node(o)):
+            seen.add((p, o, "out"))
+            yield p, o, "out"
+    for s, p, g in reader.incoming(n):
+        if g is not None and p not in _EDGELESS and (p, s, "in") not in seen \
+                and reader.is_node(s):
+            seen.add((p, s, "in"))
+            yield p, s, "in"
+
+
+def neighbourhood(ds: Any, start: str, depth: int, *, skip_classes: Container[str] = (),
+                  reader: SubjectReader | None = None) -> dict[str, int]:
+    """Entity -> hops from ``start`` (edges in either direction) for every entity within
+    ``depth`` hops of the keep-mode projection, read from the store by quad patterns around
+    the answer only. Entities whose class local name is in ``skip_classes`` are neither
+    reached nor passed through (themes: every entity is two hops from every other through
+    them). ``project_nodes(ds, neighbourhood(...))`` is the ego graph."""
+    reader = reader or SubjectReader(ds)
+    dist = {start: 0}
+    frontier = [start]
+    for d in range(1, depth + 1):
+        nxt: list[str] = []
+        for n in frontier:
+            for _p, m, _dir in node_links(reader, n):
+                if m not in dist and local_name(reader.cls(m) or "") not in skip_classes:
+                    dist[m] = d
+                    nxt.append(m)
+        frontier = nxt
+        if not frontier:
+            break
+    return dist
+
+
 def _build_subjects(reader: SubjectReader, iris: list[str]):
     import networkx as nx
 
@@ -1140,25 +1199,36 @@ def collapse(G: Any) -> None:
     G.graph["nary"] = "collapse"
 
 
+def collapse_ends(cls: str, links: dict[str, list[str]],
+                  is_nary: Any) -> tuple[str | None, list[str]]:
+    """(anchor, targets) of an n-ary node of class ``cls`` whose out-links are ``links``
+    (short predicate -> sorted entity IRIs), by COLLAPSE_RULES; ``is_nary(iri)`` says
+    whether an entity is itself n-ary (such targets are dropped). No anchor: (None, [])."""
+    anchors, targets = COLLAPSE_RULES[cls]
+    anchor = next((links[a][0] for a in anchors if links.get(a)), None)
+    if anchor is None or is_nary(anchor):
+        return None, []
+    ends: list[str] = []
+    for t in targets:
+        vs = [v for v in links.get(t, []) if v != anchor and not is_nary(v)]
+        ends.extend(v for v in vs if v not in ends)
+        if ends and cls not in _ALL_TARGETS:
+            break
+    return anchor, ends
+
+
 def _collapse(G: Any) -> None:
     nary_nodes = [n for n, c in G.nodes(data="cls") if c in COLLAPSE_RULES]
     nary_set = set(nary_nodes)
     for n in nary_nodes:
         data = G.nodes[n]
-        anchors, targets = COLLAPSE_RULES[data["cls"]]
         links: dict[str, list[str]] = defaultdict(list)
         for _u, v, k in G.out_edges(n, keys=True):
             links[k].append(v)
         for vs in links.values():
             vs.sort()
-        anchor = next((links[a][0] for a in anchors if links.get(a)), None)
-        ends: list[str] = []
-        for t in targets:
-            vs = [v for v in links.get(t, []) if v != anchor and v not in nary_set]
-            ends.extend(v for v in vs if v not in ends)
-            if ends and data["cls"] not in _ALL_TARGETS:
-                break
-        if anchor is None or anchor in nary_set:
+        anchor, ends = collapse_ends(data["cls"], links, nary_set.__contains__)
+        if anchor is None:
             continue
         zh, en = data["label_zh"], data["label_en"]
         if data["cls"] == "Membership" and links.get("org:role"):
@@ -1191,7 +1261,8 @@ def node_label(G: Any, n: str, lang: str) -> str:
     return d.get(f"label_{lang}") or d.get(f"label_{other}") or d.get("label") or local_name(n)
 
 
-__all__ = ["project", "collapse", "entity_types", "is_node_class", "short", "expand", "local_name",
+__all__ = ["project", "project_nodes", "neighbourhood", "node_links", "SubjectReader",
+           "ox_store", "collapse", "entity_types", "is_node_class", "short", "expand", "local_name",
            "raw_quads", "py_value", "Lit",
            "edge_label", "node_label", "EXCLUDED_CLASSES", "FOLDED_CLASSES", "NARY_CLASSES",
            "COLLAPSE_RULES", "STANDARD_LABELS"]

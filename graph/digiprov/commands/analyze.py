@@ -119,10 +119,13 @@ def register(main: click.Group) -> None:
           digiprov analyze path jinan "Shandong Big Data Bureau" --max 5 --lang en
           digiprov analyze path 济南 浪潮 --themes
         """
-        from ..analytics import paths
+        from ..analytics import paths_in
+        from ..lookup import resolve
 
-        G, (ia, ib) = _graph(cfg, lang, nary, themes, a, b)
-        _emit(paths(G, ia, ib, max_paths=max_paths, lang=lang), fmt, lang)
+        with cfg.open() as ds:
+            report = paths_in(ds, resolve(ds, a), resolve(ds, b), max_paths=max_paths,
+                              lang=lang, nary=nary, themes=themes)
+        _emit(report, fmt, lang)
 
     @analyze.command()
     @click.argument("a")
@@ -139,10 +142,13 @@ def register(main: click.Group) -> None:
           digiprov analyze neighbours 省大数据局
           digiprov analyze neighbours jinan --depth 2 --format csv
         """
-        from ..analytics import neighbours as run
+        from ..analytics import neighbours_in
+        from ..lookup import resolve
 
-        G, (ia,) = _graph(cfg, lang, nary, themes, a)
-        _emit(run(G, ia, depth=depth, lang=lang), fmt, lang)
+        with cfg.open() as ds:
+            report = neighbours_in(ds, resolve(ds, a), depth=depth, lang=lang, nary=nary,
+                                   themes=themes)
+        _emit(report, fmt, lang)
 
     @analyze.command()
     @click.option("--seed", type=int, default=42, show_default=True,
