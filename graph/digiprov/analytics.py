@@ -222,13 +222,23 @@ class _Named:
         return False
 
 
+HUB_LINKS = 200  # quads pointing at an entity above which its reading is put off
+
+
 def paths_in(ds: Any, a: str, b: str, *, max_paths: int = 3, lang: str = "zh",
              nary: str = "collapse", themes: bool = False) -> Report:
     """:func:`paths` without projecting the dataset: the analysis graph is read outwards
-    from a and b (the smaller frontier first) until the ``max_paths`` shortest connections
-    are certain. With ``ea``/``eb`` hops expanded around a/b, every connection of at most
-    ``ea + eb + 1`` hops lies in what was read; reading stops once the last path found is
-    no longer than that, or one side has nothing left to read."""
+    from a and b until the ``max_paths`` shortest connections are certain.
+
+    With X the entities read so far and F the entities seen next to them but not read, a
+    connection that is not yet visible must step from one entity of F to another one of F,
+    so it is at least ``min(dA(f) + 1 + dB(f'))`` long over f != f' in F (distances in what
+    was read). Reading stops once the last path kept is shorter than that bound, or F is
+    empty. Entities on the tight pairs are read next, hubs (the province, the country) last:
+    a path through a hub is found from the hub's other neighbours without reading the
+    thousands of links of the hub itself."""
+    import networkx as nx
+
     if max_paths < 1:
         raise InputError(f"--max must be at least 1, not {max_paths}")
     local = LocalGraph(ds, lang=lang, nary=nary, themes=themes)
@@ -238,28 +248,62 @@ def paths_in(ds: Any, a: str, b: str, *, max_paths: int = 3, lang: str = "zh",
         raise InputError("the two entities are the same; give two different ones")
     local.add(a)
     local.add(b)
-    seen = {a: {a}, b: {b}}
-    frontier = {a: [a], b: [b]}
-    expanded = {a: -1, b: -1}
+    local.expand(a)
+    local.expand(b)
+    inf = float("inf")
+    links: dict[str, int] = {}
+
+    def hubness(n: str) -> int:
+        if n not in links:
+            links[n] = local.reader.incoming_count(n)
+        return links[n]
+
     while True:
-        side = a if len(frontier[a]) <= len(frontier[b]) else b
-        if frontier[a] and frontier[b]:
-            nxt = []
-            for n in frontier[side]:
-                for m in local.expand(n):
-                    if m not in seen[side]:
-                        seen[side].add(m)
-                        nxt.append(m)
-            frontier[side] = nxt
-            expanded[side] += 1
-        exhausted = not frontier[a] or not frontier[b]
-        H = local.graph()
-        report = paths(H, a, b, max_paths=max_paths, lang=lang)
-        longest = max((r["hops"] for r in report.rows), default=None)
-        if exhausted or (len(report.rows) == max_paths
-                         and longest <= expanded[a] + expanded[b] + 1):
-            report.meta["read_entities"] = len(local.members)
-            return report
+        U = nx.Graph()
+        for x, nbrs in local._nbrs.items():
+            U.add_node(x)
+            U.add_edges_from((x, m) for m in nbrs)
+        frontier = [n for n in U if n not in local._nbrs]
+        found = _k_shortest(U, a, b, max_paths)
+        if not frontier:
+            break
+        da = nx.single_source_shortest_path_length(U, a)
+        db = nx.single_source_shortest_path_length(U, b)
+        best_a = sorted((da.get(f, inf), f) for f in frontier)[:2]
+        best_b = sorted((db.get(f, inf), f) for f in frontier)[:2]
+        bound, tight = inf, set()
+        for x, fa in best_a:
+            for y, fb in best_b:
+                if fa != fb and x + 1 + y <= bound:
+                    if x + 1 + y < bound:
+                        bound, tight = x + 1 + y, set()
+                    tight.update((fa, fb))
+        longest = len(found[-1]) - 1 if found else inf
+        if bound == inf or (len(found) == max_paths and longest < bound):
+            break
+        # every entity as close as the tight pair, on either side; hubs only if nothing else
+        level_a, level_b = best_a[0][0], best_b[0][0]
+        todo = [f for f in frontier if da.get(f, inf) == level_a or db.get(f, inf) == level_b]
+        small = [f for f in todo if hubness(f) <= HUB_LINKS]
+        for n in small or [min(todo, key=lambda f: (hubness(f), f))]:
+            local.expand(n)
+    H = local.graph()
+    report = paths(H, a, b, max_paths=max_paths, lang=lang)
+    report.meta["read_entities"] = len(local.members)
+    return report
+
+
+def _k_shortest(U: Any, a: str, b: str, k: int) -> list[list[str]]:
+    import itertools
+
+    import networkx as nx
+
+    if a not in U or b not in U:
+        return []
+    try:
+        return list(itertools.islice(nx.shortest_simple_paths(U, a, b), k))
+    except nx.NetworkXNoPath:
+        return []
 
 
 def neighbours_in(ds: Any, a: str, *, depth: int = 1, lang: str = "zh",

@@ -555,9 +555,10 @@ class _SourceLoader:
 
     BULK_AFTER = 2000
 
-    def __init__(self, ds: Any, statements: _Statements):
+    def __init__(self, ds: Any, statements: _Statements, reader: SubjectReader | None = None):
         self.ds = ds
         self.statements = statements
+        self.reader = reader  # set: quads come from its cache, and never in one scan
         self.graph: Any = None  # weakref to the projection, set once it exists
         self.nodes: dict[str, _Attrs] = {}
         self.singles = 0
@@ -565,7 +566,7 @@ class _SourceLoader:
     def fill(self, key: str | tuple[str, str, str], attrs: _Attrs) -> None:
         """Fill ``attrs`` (a node's, key = IRI, or an edge's, key = (u, v, k)) and every
         other pending dict of the same subject."""
-        if self.singles >= self.BULK_AFTER:
+        if self.singles >= self.BULK_AFTER and self.reader is None:
             self._fill_all()
             if attrs._loader is None:
                 return
@@ -573,7 +574,9 @@ class _SourceLoader:
         subject = key if isinstance(key, str) else key[0]
         node_st: set[str] = set()
         edge_st: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for _s, p, o, g in raw_quads(self.ds, s=subject, named_only=True):
+        quads = ((subject, p, o, g) for p, o, g in self.reader.quads(subject) if g is not None) \
+            if self.reader is not None else raw_quads(self.ds, s=subject, named_only=True)
+        for _s, p, o, g in quads:
             if g == ONTOLOGY_GRAPH or self.statements.get(g) is None:
                 continue
             node_st.add(g)
@@ -942,6 +945,15 @@ class SubjectReader:
         return [(s, p, g) for s, p, _o, g in raw_quads(self.ds, o=o)
                 if g != ONTOLOGY_GRAPH]
 
+    def incoming_count(self, o: str) -> int:
+        """How many quads have ``o`` as object, counted inside Oxigraph (no term is decoded)
+        where the backend is Oxigraph."""
+        store = ox_store(self.ds)
+        if store is None:
+            return sum(1 for _ in raw_quads(self.ds, o=o))
+        res = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p <{o}> }} }}")
+        return int(next(iter(res))[0].value)
+
     def cls(self, s: str) -> str | None:
         """The class IRI of ``s`` (as :func:`entity_types` chooses it), or None."""
         if s in self._types:
@@ -1046,30 +1058,29 @@ def neighbourhood(ds: Any, start: str, depth: int, *, skip_classes: Container[st
 
 
 def _build_subjects(reader: SubjectReader, iris: list[str]):
-    import networkx as nx
+
+    import weakref
 
     lang = reader.lang
     other = "en" if lang == "zh" else "zh"
     ctx = reader.context()
-    stmts = reader.statements
-    attrs: dict[str, dict[str, Any]] = {}
+    loader = _SourceLoader(reader.ds, reader.statements, reader)
+    attrs: dict[str, _Attrs] = {}
     for iri in iris:
         if iri in attrs:
             continue
         lab = reader.labels(iri)
-        attrs[iri] = {"iri": iri, "cls": local_name(reader.cls(iri) or ""),
-                      "label_zh": lab.get("zh"), "label_en": lab.get("en"),
-                      "label": lab.get(lang) or lab.get(other) or local_name(iri),
-                      "aliases": [], "themes": [], "props": {}, "sources": []}
-    edges: dict[tuple[str, str, str], tuple[str, set[str]]] = {}
-    for s, data in attrs.items():
-        node_st: set[str] = set()
+        attrs[iri] = _Attrs({"iri": iri, "cls": local_name(reader.cls(iri) or ""),
+                             "label_zh": lab.get("zh"), "label_en": lab.get("en"),
+                             "label": lab.get(lang) or lab.get(other) or local_name(iri),
+                             "aliases": [], "themes": [], "props": {}}, loader, iri)
+    loader.nodes = attrs
+    edges: dict[tuple[str, str, str], str] = {}
+    for s, a in attrs.items():
+        data = dict(dict.items(a))  # the same lists and dicts, without filling the sources
         for p, o, g in reader.quads(s):
             if g is None or g == ONTOLOGY_GRAPH:
                 continue
-            in_statement = stmts.get(g) is not None
-            if in_statement:
-                node_st.add(g)
             if p in (RDF_TYPE, PREF, PROV_DERIVED):
                 continue
             if p == ALT:
@@ -1083,13 +1094,10 @@ def _build_subjects(reader: SubjectReader, iris: list[str]):
             if reader.is_node(o):
                 if o in attrs:
                     ek = (s, o, key)
-                    got = edges.get(ek)
-                    if got is None:
-                        got = edges[ek] = (p, set())
+                    if ek not in edges:
+                        edges[ek] = p
                         if p == DP_THEME:
                             data["themes"].append(o)
-                    if in_statement:
-                        got[1].add(g)
                 elif p == DP_THEME:  # the theme is a filter of the node even when not shown
                     if o not in data["themes"]:
                         data["themes"].append(o)
@@ -1103,14 +1111,12 @@ def _build_subjects(reader: SubjectReader, iris: list[str]):
                     _add_prop(data["props"], key + ".start", start)
                 if end:
                     _add_prop(data["props"], key + ".end", end)
-        data["sources"] = [stmts.get(g) for g in sorted(node_st)]
     _finish_attrs(attrs.values())
-    G = nx.MultiDiGraph()
-    G.add_nodes_from(attrs.items())
-    G.add_edges_from(
-        (u, v, k, {"predicate": p, "label_zh": lab[0], "label_en": lab[1],
-                   "sources": [stmts.get(g) for g in sorted(sts)]})
-        for (u, v, k), (p, sts) in edges.items() for lab in (ctx.predicate_labels(p, k),))
+    G = _assemble(attrs, (
+        (u, v, k, _Attrs({"predicate": p, "label_zh": lab[0], "label_en": lab[1]}, loader,
+                         (u, v, k)))
+        for (u, v, k), p in edges.items() for lab in (ctx.predicate_labels(p, k),)))
+    loader.graph = weakref.ref(G)
     return G
 
 
