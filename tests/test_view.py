@@ -97,7 +97,9 @@ def test_no_cdn_urls_in_sources():
 def test_page_nodes_equal_projection(real_page, dataset):
     from digiprov.project import project
 
-    G = project(dataset, nary="keep", lang="zh")
+    full = project(dataset, nary="keep", lang="zh")
+    # themes are the page's filter, not nodes
+    G = full.subgraph(n for n, c in full.nodes(data="cls") if c != "Theme")
     data = page_data(real_page.read_text(encoding="utf-8"))
     vis_nodes = page_data(real_page.read_text(encoding="utf-8"), "dp-vis-nodes")
     assert len(data["nodes"]) == len(vis_nodes) == G.number_of_nodes()
@@ -199,7 +201,9 @@ def test_large_graph_gets_a_precomputed_layout_and_no_physics():
     assert all("x" in n and "y" in n for n in vis_nodes)
     assert len({(n["x"], n["y"]) for n in vis_nodes}) == len(vis_nodes)  # no two stacked
     small, small_nodes, _ = view_payload(_synthetic(20))
-    assert small["physics"] is True and "x" not in small_nodes[0]
+    assert small["physics"] is False and "x" in small_nodes[0]
+    lively, lively_nodes, _ = view_payload(_synthetic(20), physics=True)
+    assert lively["physics"] is True and "x" not in lively_nodes[0]
 
 
 def test_reduce_graph_keeps_the_hubs_and_says_so():

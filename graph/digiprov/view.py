@@ -32,8 +32,16 @@ from .vocab import DEF_NS
 # redrawing while dragging gets sluggish past ~2k; above this the layout is precomputed here
 # and physics is off.
 PHYSICS_MAX_NODES = 1000
-# Edge labels cost a text draw each; past this many edges they are left to the side panel.
-EDGE_LABEL_MAX = 3000
+# Label sizes (px at scale 1): the best connected nodes get LABEL_FONT_MAX down to
+# LABEL_FONT_NAMED; the others LABEL_FONT_REST, below vis-network's draw threshold until
+# the reader zooms in (or hovers, or selects them). Edge labels live in the side panel.
+LABEL_FONT_MAX, LABEL_FONT_NAMED, LABEL_FONT_REST = 20.0, 15.0, 11.0
+LABEL_THRESHOLD = 9
+LABELLED_MIN = 12
+# edges take a light tint of their subject's family, so bundles read by who states them
+EDGE_COLOURS = {"places": "rgba(44,162,95,0.35)", "organisations": "rgba(33,102,172,0.35)",
+                "programmes": "rgba(118,42,131,0.30)", "documents": "rgba(140,81,10,0.35)",
+                "indicators": "rgba(53,151,143,0.30)", "events": "rgba(166,97,26,0.30)"}
 # Edges at nodes of higher degree get longer springs in physics mode.
 HUB_DEGREE = 8
 # Above this the page is reduced to the most connected nodes (with a message saying so).
@@ -261,11 +269,13 @@ def _pinyin_keys_fn():
 
 
 def select_subgraph(G, ds=None, *, focus: str | None = None, depth: int = 1,
-                    classes: Sequence[str] = (), themes: Sequence[str] = ()):
-    """Apply --focus/--depth, --class and --theme; returns (subgraph, focus IRI or None)."""
+                    classes: Sequence[str] = (), themes: Sequence[str] = (),
+                    focus_iri: str | None = None):
+    """Apply --focus/--depth (as an ego graph of G), --class and --theme; returns
+    (subgraph, focus IRI or None). ``focus_iri`` is a focus already applied: kept by the
+    class and theme filters."""
     import networkx as nx
 
-    focus_iri = None
     if focus:
         focus_iri = _resolve(ds, G, focus)
         if focus_iri not in G:
@@ -323,81 +333,112 @@ def reduce_graph(G, max_nodes: int, keep: Iterable[str] = ()):
     return G.subgraph(chosen), msg
 
 
-# ------------------------------------------------------------------ layout for large graphs
+# ------------------------------------------------------------------ the grouped layout
+
+# Each class belongs to one family; a family has one hue (the legend's groups) and one
+# region of the canvas, so places, organisations, documents and programmes never mix.
+FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # family: (zh, en, classes)
+    "places": ("地区", "Places", ("Country", "Province", "City", "District",
+                                   "AdministrativeArea")),
+    "organisations": ("机构与人员", "Organisations and people", (
+        "Organization", "GovernmentAgency", "PartyCommittee", "OfficeUnit",
+        "ResearchInstitute", "Enterprise", "Association", "Person", "Role", "Membership",
+        "Post")),
+    "programmes": ("规划、工程与平台", "Programmes and platforms", (
+        "Programme", "Campaign", "Project", "Strategy", "Goal", "Milestone", "Platform")),
+    "documents": ("政策文件", "Policy documents", ("PolicyDocument", "DocumentType")),
+    "indicators": ("指标", "Indicators", ("Indicator", "Observation")),
+    "events": ("活动与讲话", "Events and quotes", (
+        "Event", "PressConference", "PlenarySession", "Meeting", "Quotation", "Recognition",
+        "Designation")),
+    "other": ("其他", "Other", ()),
+}
+FAMILY_OF = {c: f for f, (_zh, _en, cs) in FAMILIES.items() for c in cs}
+# rows of regions, top to bottom: documents above the actors, measurements below
+REGION_ROWS = (("documents", "other"), ("places", "organisations", "programmes"),
+               ("indicators", "events"))
+# classes drawn as a filter (the theme menu), not as nodes on the canvas
+FILTER_CLASSES = frozenset({"Theme"})
+NODE_SPACING = 95.0  # px of canvas per node side at scale 1
 
 
-def radial_layout(G, spacing: float = 60.0) -> dict[Any, tuple[float, float]]:
-    """Linear-time radial tree layout: each connected component is drawn as rings around
-    its best connected node along a BFS tree, every subtree in its own angular wedge (sized
-    by the square root of the subtree), so branches stay together; components are packed in
-    rows. Used above PHYSICS_MAX_NODES, where force layouts are too slow here (networkx's
-    spring_layout needs numpy, and is quadratic in memory without scipy)."""
-    import networkx as nx
+def family(cls: str) -> str:
+    return FAMILY_OF.get(cls, "other")
 
-    # Hubs (themes, the country...) would make one ring of thousands of nodes; lay out the
-    # rest as trees and put each hub at the centre of its neighbours afterwards. T is a plain
-    # Graph: networkx's filtered subgraph views count their length by iterating (O(n) per
-    # degree call, 40 s at 20k nodes).
-    cap = max(12, int(math.sqrt(G.number_of_nodes()) / 3))
-    hubs = {v for v, d in G.degree if d > cap}
-    T = nx.Graph()
-    T.add_nodes_from(v for v in G if v not in hubs)
-    T.add_edges_from((u, v) for u, v in G.edges() if u != v and u not in hubs
-                     and v not in hubs)
-    comps = sorted(nx.connected_components(T), key=len, reverse=True)
-    placed: list[tuple[dict, float]] = []
-    for comp in comps:
-        root = max(comp, key=lambda v: (T.degree(v), str(v)))
-        order = [root]
-        depth = {root: 0}
-        children: dict[Any, list] = {root: []}
-        for u, v in nx.bfs_edges(T, root):
-            order.append(v)
-            depth[v] = depth[u] + 1
-            children[u].append(v)
-            children[v] = []
-        size = dict.fromkeys(order, 1)
-        for v in reversed(order):
-            for c in children[v]:
-                size[v] += size[c]
-        per_ring = Counter(depth.values())
-        radius = {0: 0.0}
-        for d in range(1, max(per_ring) + 1):
-            radius[d] = max(radius[d - 1] + spacing * 1.5, per_ring[d] * spacing / (2 * math.pi))
-        wedge = {root: (0.0, 2 * math.pi)}
-        local: dict[Any, tuple[float, float]] = {}
-        for v in order:
-            lo, hi = wedge[v]
-            a = (lo + hi) / 2
-            r = radius[depth[v]]
-            local[v] = (r * math.cos(a), r * math.sin(a))
-            # sqrt: a hub's leaf children still get a visible slice next to a huge branch
-            total = sum(math.sqrt(size[c]) for c in children[v])
-            for c in children[v]:
-                span = (hi - lo) * math.sqrt(size[c]) / total
-                wedge[c] = (lo, lo + span)
-                lo += span
-        placed.append((local, radius[max(per_ring)] + spacing))
-    # pack components on rows of roughly square total width
-    pos: dict[Any, tuple[float, float]] = {}
-    total_area = sum((2 * r) ** 2 for _l, r in placed) or 1.0
-    row_width = math.sqrt(total_area) * 1.2
-    x = y = row_h = 0.0
-    for local, r in placed:
-        if x > 0 and x + 2 * r > row_width:
-            x, y, row_h = 0.0, y + row_h, 0.0
-        for node, (lx, ly) in local.items():
-            pos[node] = (round(x + r + lx, 1), round(y + r + ly, 1))
-        x += 2 * r
-        row_h = max(row_h, 2 * r)
-    for i, hub in enumerate(sorted(hubs, key=str)):
-        near = [pos[v] for v in nx.all_neighbors(G, hub) if v in pos]
-        if near:
-            cx, cy = sum(p[0] for p in near) / len(near), sum(p[1] for p in near) / len(near)
+
+def grouped_layout(G, *, spacing: float = NODE_SPACING, seed: int = 7
+                   ) -> dict[Any, tuple[float, float]]:
+    """Positions with every family in its own rectangle (REGION_ROWS; each rectangle's
+    area in proportion to its nodes), laid out inside it by igraph's Fruchterman-Reingold
+    with the rectangle as bounds: links inside a family pull its members together, links
+    across pull them towards the neighbouring family's side. Deterministic for a seed."""
+    import random
+
+    import igraph as ig
+
+    nodes = list(G.nodes)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    index = {v: i for i, v in enumerate(nodes)}
+    fam = [family(G.nodes[v].get("cls") or "") for v in nodes]
+    counts = Counter(fam)
+    # laid out in units of one node spacing (the scale Fruchterman-Reingold's forces work
+    # at), then scaled to pixels
+    width = math.sqrt(n * 14 / 9) * 1.15
+    height = width * 9 / 14
+    rows = [[f for f in row if counts[f]] for row in REGION_ROWS]
+    rows = [r for r in rows if r]
+    totals = [sum(counts[f] for f in r) for r in rows]
+    share = [max(t / n, 0.12) for t in totals]
+    norm = sum(share)
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    y = 0.0
+    gap = 0.8
+    for row, total, sh in zip(rows, totals, share, strict=True):
+        h = height * sh / norm
+        x = 0.0
+        for f in row:
+            w = width * counts[f] / total
+            boxes[f] = (x + gap / 2, y + gap / 2, x + w - gap / 2, y + h - gap / 2)
+            x += w
+        y += h
+    # each family is laid out on its own (links inside it pull its members together; no
+    # force reaches across rectangles, which would pin nodes against their walls), then
+    # fitted into its rectangle
+    coords: list[tuple[float, float]] = [(0.0, 0.0)] * n
+    members: dict[str, list[int]] = {}
+    for i, f in enumerate(fam):
+        members.setdefault(f, []).append(i)
+    for f, idx in members.items():
+        x0, y0, x1, y1 = boxes[f]
+        local = {v: j for j, v in enumerate(idx)}
+        edges = sorted({(min(local[index[u]], local[index[v]]), max(local[index[u]],
+                                                                    local[index[v]]))
+                        for u, v in G.edges() if u != v and index[u] in local
+                        and index[v] in local})
+        if len(idx) == 1:
+            pts = [(0.5, 0.5)]
         else:
-            cx, cy = 0.0, y + row_h + spacing
-        pos[hub] = (round(cx + spacing * (i % 7), 1), round(cy + spacing * (i // 7), 1))
-    return pos
+            g = ig.Graph(n=len(idx), edges=edges)
+            random.seed(seed)  # igraph draws from Python's random module
+            rnd = random.Random(seed)
+            lay = g.layout_fruchterman_reingold(
+                niter=500, seed=[[rnd.random(), rnd.random()] for _ in idx], grid="auto")
+            xs, ys = [c[0] for c in lay.coords], [c[1] for c in lay.coords]
+            w, h = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+            pts = [((x - min(xs)) / w, (y - min(ys)) / h) for x, y in lay.coords]
+        for j, (px, py) in zip(idx, pts, strict=True):
+            coords[j] = (x0 + px * max(0.0, x1 - x0), y0 + py * max(0.0, y1 - y0))
+
+    class _Lay:
+        pass
+
+    layout = _Lay()
+    layout.coords = coords
+    return {v: (round(x * spacing, 1), round(y * spacing, 1))
+            for v, (x, y) in zip(nodes, layout.coords, strict=True)}
 
 
 # ------------------------------------------------------------------ page data
@@ -406,18 +447,25 @@ def radial_layout(G, spacing: float = 60.0) -> dict[Any, tuple[float, float]]:
 def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: str = "zh",
                  title: str = "digiprov", focus: str | None = None,
                  message: str | None = None, physics: bool | None = None,
-                 total_nodes: int | None = None) -> tuple[dict, list[dict], list[dict]]:
+                 total_nodes: int | None = None,
+                 theme_labels: dict[str, tuple[str, str]] | None = None,
+                 ) -> tuple[dict, list[dict], list[dict]]:
     """The JSON the page script reads, plus the vis-network node and edge dicts."""
     labels = labels or dict(STD_LABELS)
     pinyin_keys = _pinyin_keys_fn()
     nodes = list(G.nodes)
     index = {n: i for i, n in enumerate(nodes)}
     n_nodes = len(nodes)
-    if physics is None:
-        physics = n_nodes <= PHYSICS_MAX_NODES
-    pos = {} if physics else radial_layout(G)
+    physics = bool(physics)
+    pos = {} if physics else grouped_layout(G)
     degree = dict(G.degree)
     max_deg = max(degree.values(), default=1) or 1
+    # the best connected nodes carry their label at the default zoom; the rest show theirs
+    # when zoomed in, hovered or selected (vis-network hides a label drawn below its
+    # drawThreshold in screen pixels)
+    ranked = sorted(nodes, key=lambda v: (-degree.get(v, 0), str(v)))
+    n_named = min(n_nodes, max(LABELLED_MIN, int(math.sqrt(n_nodes) * 2)))
+    rank = {v: i for i, v in enumerate(ranked)}
 
     sources: list[list] = []
     source_index: dict[tuple, int] = {}
@@ -471,9 +519,13 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
             "s": src_ids(d.get("sources")), "k": sorted(keys), "deg": degree.get(n, 0),
         })
         colour, shape = class_style(cls)
-        # vis scales size and label font between the min/max in vis_options by "value"
+        # vis scales the node size between the min/max in vis_options by "value"
         value = round(1 + 99 * math.sqrt(degree.get(n, 0) / max_deg), 1)
+        r = rank[n]
+        font = (LABEL_FONT_MAX - (LABEL_FONT_MAX - LABEL_FONT_NAMED) * r / max(1, n_named)
+                if r < n_named else LABEL_FONT_REST)
         node = {"id": i, "shape": shape, "color": colour, "value": value,
+                "font": {"size": round(font, 1)},
                 "label": _canvas_label(zh or en or local_name(str(n)), detail, "zh"),
                 "le": _canvas_label(en or zh or local_name(str(n)), detail, "en")}
         if n in pos:
@@ -487,7 +539,9 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
         ln = local_name(pred)
         ez = str(d.get("label_zh") or labels.get(ln, (ln, ln))[0])
         ee = str(d.get("label_en") or labels.get(ln, (ln, ln))[1])
-        edge = {"id": len(vis_edges), "from": index[u], "to": index[v]}
+        edge = {"id": len(vis_edges), "from": index[u], "to": index[v],
+                "color": {"color": EDGE_COLOURS.get(family(G.nodes[u].get("cls") or ""),
+                                                    "rgba(120,120,120,0.35)")}}
         hub = max(degree.get(u, 0), degree.get(v, 0))
         if physics and hub > HUB_DEGREE:
             # longer springs around hubs (the province, themes) spread their neighbours out
@@ -498,6 +552,9 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
 
     theme_list = []
     for t in theme_set:
+        if theme_labels and t in theme_labels:
+            theme_list.append([t, *theme_labels[t]])
+            continue
         td = G.nodes.get(t, {})
         theme_list.append([t, str(td.get("label_zh") or local_name(t)),
                            str(td.get("label_en") or td.get("label_zh") or local_name(t))])
@@ -506,11 +563,13 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
     for cls, cnt in sorted(class_count.items(), key=lambda kv: (-kv[1], kv[0])):
         colour, shape = class_style(cls)
         cz, ce = labels.get(cls, (cls, cls))
-        class_list.append([cls, cz, ce[:1].upper() + ce[1:], colour, shape, cnt])
+        class_list.append([cls, cz, ce[:1].upper() + ce[1:], colour, shape, cnt, family(cls)])
+    family_list = [[f, fz, fe] for f, (fz, fe, _c) in FAMILIES.items()
+                   if any(c[6] == f for c in class_list)]
 
     payload = {
         "title": title, "lang": lang if lang in ("zh", "en") else "zh",
-        "physics": physics, "edgeLabels": len(vis_edges) <= EDGE_LABEL_MAX,
+        "physics": physics, "edgeLabels": False, "families": family_list,
         "message": message, "focus": index.get(focus) if focus else None,
         "total": total_nodes if total_nodes is not None else n_nodes,
         "classes": class_list, "themes": theme_list, "nodes": info, "edges": edge_info,
@@ -538,15 +597,16 @@ def vis_options(*, physics: bool, edge_labels: bool) -> dict:
         "nodes": {"font": {"size": 14, "face": "sans-serif", "strokeWidth": 3,
                            "strokeColor": "#ffffff"},
                   "borderWidth": 1,
-                  "scaling": {"min": 8, "max": 36,
-                              "label": {"enabled": True, "min": 14, "max": 30,
-                                        "drawThreshold": 5, "maxVisible": 40}}},
+                  "scaling": {"min": 7, "max": 30,
+                              "label": {"enabled": False, "drawThreshold": LABEL_THRESHOLD,
+                                        "maxVisible": 28}}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   # many overlapping edges in a large graph would paint a grey slab
                   "color": {"color": "#b8b8b8" if physics else "rgba(150,150,150,0.3)",
                             "highlight": "#333333", "hover": "#666666"},
                   "font": {"size": 11, "color": "#555555", "strokeWidth": 3,
                            "align": "middle"} if edge_labels else {"size": 0},
+                  "hoverWidth": 2,
                   "scaling": {"label": {"enabled": True, "drawThreshold": 8}},
                   "smooth": {"enabled": physics, "type": "continuous"}, "width": 1,
                   "selectionWidth": 2},
@@ -595,11 +655,12 @@ def vis_assets() -> tuple[str, str]:
 def render_html(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: str = "zh",
                 title: str = "digiprov", focus: str | None = None,
                 message: str | None = None, physics: bool | None = None,
-                total_nodes: int | None = None) -> str:
+                total_nodes: int | None = None,
+                theme_labels: dict[str, tuple[str, str]] | None = None) -> str:
     """The whole page for a projection graph, as one string."""
     payload, vis_nodes, vis_edges = view_payload(
         G, labels=labels, lang=lang, title=title, focus=focus, message=message,
-        physics=physics, total_nodes=total_nodes)
+        physics=physics, total_nodes=total_nodes, theme_labels=theme_labels)
     net = _network(vis_nodes, vis_edges,
                    vis_options(physics=payload["physics"], edge_labels=payload["edgeLabels"]))
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
@@ -623,30 +684,62 @@ def write_view(ds, dest: str | Path | None, *, focus: str | None = None, depth: 
                classes: Sequence[str] = (), themes: Sequence[str] = (), lang: str = "zh",
                max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None,
                physics: bool | None = None) -> str:
-    """Project ``ds``, select, render and write the page atomically; returns a summary line."""
-    from .project import project
+    """Select, project, render and write the page atomically; returns a summary line.
+
+    Without ``focus`` the whole projection is drawn; with it, only the entities within
+    ``depth`` hops are read from the store (:func:`digiprov.project.neighbourhood`), so a
+    focused page costs what it shows. Themes are the page's filter, not nodes: they are
+    neither drawn nor walked through."""
+    from .project import neighbourhood, project, project_nodes
 
     if lang not in ("zh", "en"):
         raise InputError(f"--lang must be zh or en, not {lang!r}")
     if max_nodes < 0:
         raise InputError(f"--max-nodes must be 0 (no limit) or more, not {max_nodes}")
-    G = project(ds, nary="keep", lang=lang)
-    G, focus_iri = select_subgraph(G, ds, focus=focus, depth=depth, classes=classes,
-                                   themes=themes)
+    if depth < 0:
+        raise InputError(f"--depth must be 0 or more, not {depth}")
+    wanted_filters = {c.lower() for c in classes} & {c.lower() for c in FILTER_CLASSES}
+    skip = set() if wanted_filters else set(FILTER_CLASSES)
+    if focus:
+        focus_iri = _resolve(ds, None, focus)
+        dist = neighbourhood(ds, focus_iri, depth, skip_classes=skip)
+        G = project_nodes(ds, dist, lang=lang)
+        if focus_iri not in G:
+            raise EntityNotFound(f"'{focus}' is {focus_iri}, which is not an entity in the view")
+    else:
+        focus_iri = None
+        G = project(ds, nary="keep", lang=lang)
+        if skip:
+            G = G.subgraph([n for n, c in G.nodes(data="cls") if c not in skip])
+    theme_labels = _theme_labels(ds, G, lang)
+    G, _ = select_subgraph(G, ds, classes=classes, themes=themes, focus_iri=focus_iri)
     selected = G.number_of_nodes()
     G, message = reduce_graph(G, max_nodes, keep=[focus_iri] if focus_iri else [])
     if G.number_of_nodes() == 0:
         raise InputError("nothing to show: the selection (--focus/--class/--theme) is empty")
     page = render_html(G, labels=term_labels(ds), lang=lang, title=title or "digiprov",
                        focus=focus_iri, message=message, physics=physics,
-                       total_nodes=selected)
+                       total_nodes=selected, theme_labels=theme_labels)
     with atomic_file(dest, "w", encoding="utf-8") as fh:
         fh.write(page)
-    mode = "physics" if (physics if physics is not None
-                         else G.number_of_nodes() <= PHYSICS_MAX_NODES) else "precomputed layout"
+    mode = "physics" if physics else "grouped layout"
     summary = (f"wrote {G.number_of_nodes()} nodes, {G.number_of_edges()} edges ({mode}) "
                f"to {dest or 'stdout'}")
     return summary + (f"; {message}" if message else "")
+
+
+def _theme_labels(ds, G, lang: str) -> dict[str, tuple[str, str]]:
+    """Theme IRI -> (zh, en) for every theme a shown node carries (themes are not nodes)."""
+    from .project import SubjectReader
+
+    reader = SubjectReader(ds, lang)
+    out = {}
+    for t in sorted({t for _n, ts in G.nodes(data="themes") for t in ts or ()}):
+        lab = G.nodes[t] if t in G else reader.labels(t)
+        zh = lab.get("label_zh") if t in G else lab.get("zh")
+        en = lab.get("label_en") if t in G else lab.get("en")
+        out[t] = (zh or en or local_name(t), en or zh or local_name(t))
+    return out
 
 
 def export_html(ds, dest: Path | None, **options) -> str:
@@ -655,5 +748,5 @@ def export_html(ds, dest: Path | None, **options) -> str:
 
 
 __all__ = ["write_view", "render_html", "view_payload", "select_subgraph", "reduce_graph",
-           "radial_layout", "script_json", "wrap_label", "nary_detail", "PHYSICS_MAX_NODES",
+           "grouped_layout", "script_json", "wrap_label", "nary_detail", "PHYSICS_MAX_NODES",
            "DEFAULT_MAX_NODES"]
