@@ -162,7 +162,7 @@ def test_communities_seeded(G):
 
 
 def test_timeline_order_and_range(tiny):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     K = project(tiny, nary="keep")
     r = an.timeline(K)
@@ -179,7 +179,7 @@ def test_timeline_order_and_range(tiny):
 
 
 def test_timeline_as_of(tiny):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     K = project(tiny, nary="keep", lang="en")
     r = an.timeline(K, as_of=dt.date(2021, 7, 1), lang="en")

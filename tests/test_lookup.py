@@ -91,7 +91,7 @@ def test_candidates(tiny):
 
 
 def test_graph_and_dataset_agree(tiny):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     Gr = project(tiny)
     for text in ("jinan", "大数据局局", "Qingdao"):

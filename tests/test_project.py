@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as DEFAULT
 
 from digiprov.errors import InputError
-from digiprov.project import project, short
+from digiprov.projection import project, short
 from digiprov.vocab import (
     DCTERMS,
     DEF_NS,
@@ -267,7 +267,7 @@ def test_backends_agree(dataset, memory_dataset):
 
 
 def test_collapse_in_place_equals_collapsed_projection(tiny):
-    from digiprov.project import collapse
+    from digiprov.projection import collapse
 
     a, b = project(tiny), project(tiny, nary="collapse")
     collapse(a)

@@ -95,7 +95,7 @@ def test_no_cdn_urls_in_sources():
 
 
 def test_page_nodes_equal_projection(real_page, dataset):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     G = project(dataset, nary="keep", lang="zh")
     data = page_data(real_page.read_text(encoding="utf-8"))
@@ -217,7 +217,7 @@ def test_select_subgraph_focus_class_theme(dataset):
     import networkx as nx
 
     from digiprov.errors import EntityNotFound, InputError
-    from digiprov.project import project
+    from digiprov.projection import project
     from digiprov.view import select_subgraph
 
     G = project(dataset)

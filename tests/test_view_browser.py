@@ -65,7 +65,7 @@ class Page:
 
 @pytest.fixture(scope="module")
 def projection(dataset):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     return project(dataset, nary="keep", lang="zh")
 

@@ -1,4 +1,5 @@
-"""Network analytics and the timeline, over the one projection (:func:`digiprov.project.project`).
+"""Network analytics and the timeline, over the one projection
+(:func:`digiprov.projection.project`).
 
 Every function takes the projected graph and returns a :class:`Report` (columns + rows +
 a note for stderr + an exit code) that :func:`render` prints as a table, CSV or JSON.
@@ -74,7 +75,7 @@ def _t(pair: tuple[str, str], lang: str) -> str:
 
 def load_graph(ds: Any, *, lang: str = "zh", nary: str = "collapse", themes: bool = False):
     """The analysis graph: the projection, n-ary nodes collapsed, themes dropped by default."""
-    from .project import project
+    from .projection import project
 
     return analysis_graph(project(ds, nary="keep", lang=lang), nary=nary, themes=themes)
 
@@ -82,7 +83,7 @@ def load_graph(ds: Any, *, lang: str = "zh", nary: str = "collapse", themes: boo
 def analysis_graph(G: Any, *, nary: str = "collapse", themes: bool = False):
     """Turn a keep-mode projection into the analysis graph, in place (and return it), so a
     command can resolve names against every entity first and project only once."""
-    from .project import collapse
+    from .projection import collapse
 
     if nary == "collapse":
         collapse(G)
@@ -103,7 +104,7 @@ def simple_undirected(G: Any):
 
 
 def _label(G: Any, n: str, lang: str) -> str:
-    from .project import node_label
+    from .projection import node_label
 
     return node_label(G, n, lang)
 
@@ -223,7 +224,7 @@ def _require(G: Any, iri: str) -> None:
 
 def _hop(G: Any, u: str, v: str, lang: str) -> str:
     """``—label→`` or ``←label—`` for the edge(s) between u and v, in their real direction."""
-    from .project import edge_label
+    from .projection import edge_label
 
     parts = []
     for a, b, arrow in ((u, v, "fwd"), (v, u, "back")):

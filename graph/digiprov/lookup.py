@@ -1,7 +1,7 @@
 """Find an entity from what a user types: IRI, Chinese or English label, alias, or pinyin.
 
 ``resolve(ds_or_graph, text) -> iri`` and ``candidates(ds_or_graph, text, limit) ->
-[(iri, label, score)]`` accept the dataset or a graph from :func:`digiprov.project.project`.
+[(iri, label, score)]`` accept the dataset or a graph from :func:`digiprov.projection.project`.
 
 Matching tiers, tried in order; the first tier with a hit decides (several entities in that
 tier -> :class:`EntityNotFound` listing them):
@@ -226,7 +226,7 @@ def _entries(obj: Any) -> list[Entry]:
     if isinstance(obj, nx.Graph):
         return [Entry(n, d.get("label_zh"), d.get("label_en"), list(d.get("aliases", [])))
                 for n, d in obj.nodes(data=True)]
-    from .project import ALT, PREF, entity_types, is_node_class, raw_quads
+    from .projection import ALT, PREF, entity_types, is_node_class, raw_quads
 
     types = entity_types(obj)
     nodes = {s for s, t in types.items() if is_node_class(t)}

@@ -1,6 +1,6 @@
 """One self-contained, offline HTML page for exploring the graph (the only module importing pyvis).
 
-The page is built from the networkx projection (:func:`digiprov.project.project`). pyvis holds
+The page is built from the networkx projection (:func:`digiprov.projection.project`). pyvis holds
 the node/edge lists and the vis-network options and ships the vis-network library, but its own
 HTML writer is not used: it links Bootstrap from a CDN even with ``cdn_resources="in_line"``,
 copies a ``lib/`` folder beside the page in its default mode, writes in the locale's encoding
@@ -624,7 +624,7 @@ def write_view(ds, dest: str | Path | None, *, focus: str | None = None, depth: 
                max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None,
                physics: bool | None = None) -> str:
     """Project ``ds``, select, render and write the page atomically; returns a summary line."""
-    from .project import project
+    from .projection import project
 
     if lang not in ("zh", "en"):
         raise InputError(f"--lang must be zh or en, not {lang!r}")
