@@ -162,7 +162,7 @@ def test_communities_seeded(G):
 
 
 def test_timeline_order_and_range(tiny):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     K = project(tiny, nary="keep")
     r = an.timeline(K)
@@ -179,7 +179,7 @@ def test_timeline_order_and_range(tiny):
 
 
 def test_timeline_as_of(tiny):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     K = project(tiny, nary="keep", lang="en")
     r = an.timeline(K, as_of=dt.date(2021, 7, 1), lang="en")
@@ -325,7 +325,7 @@ def test_entities_left_out_of_the_analysis_graph(G, run_cli):
 def test_store_read_paths_and_neighbours_equal_the_whole_graph(dataset, nary, themes):
     """paths_in/neighbours_in read only around the entities and give the answers of the
     whole projection (every pair of a sample, every depth)."""
-    from digiprov.project import project
+    from digiprov.projection import project
 
     full = an.analysis_graph(project(dataset), nary=nary, themes=themes)
     tails = ["place/jinan", "org/shandong-big-data-bureau", "place/qingdao",

@@ -32,14 +32,14 @@ def _modules() -> dict[str, Path]:
 
 def _dynamic_targets(mods: dict[str, Path]) -> dict[str, set[str]]:
     """What each module that imports by name at run time can import."""
-    from digiprov.export import FORMATS
+    from digiprov.exporters import FORMATS
 
     commands = {m for m in mods if m.startswith(f"{ROOT}.commands.")}
     formats = {f.target.split(":")[0] for f in FORMATS.values()}
     from digiprov import _LAZY
 
     lazy = {f"{ROOT}.{mod}" for mod, _attr in _LAZY.values()}
-    return {f"{ROOT}.cli": commands, f"{ROOT}.export": formats, ROOT: lazy}
+    return {f"{ROOT}.cli": commands, f"{ROOT}.exporters": formats, ROOT: lazy}
 
 
 def _is_type_checking(node: ast.If) -> bool:

@@ -91,7 +91,7 @@ def test_candidates(tiny):
 
 
 def test_graph_and_dataset_agree(tiny):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     Gr = project(tiny)
     for text in ("jinan", "大数据局局", "Qingdao"):
@@ -134,7 +134,7 @@ def test_exact_names_resolve_from_the_store_as_the_index_does(dataset):
     name index; every one gives what the index gives (or the same ambiguity)."""
     from digiprov.errors import EntityNotFound
     from digiprov.lookup import _direct, resolve
-    from digiprov.project import project
+    from digiprov.projection import project
 
     G = project(dataset)
     names = {x for _n, d in G.nodes(data=True)

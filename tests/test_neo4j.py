@@ -566,7 +566,7 @@ def test_load_prompts_without_echo(run_cli, monkeypatch):
 def test_cli_exports(run_cli, tmp_path, dataset):
     import networkx as nx
 
-    from digiprov.project import project
+    from digiprov.projection import project
 
     cy, csvdir = tmp_path / "g.cypher", tmp_path / "csv"
     res = run_cli("export", "--format", "cypher", "-o", str(cy))

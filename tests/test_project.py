@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as DEFAULT
 
 from digiprov.errors import InputError
-from digiprov.project import project, short
+from digiprov.projection import project, short
 from digiprov.vocab import (
     DCTERMS,
     DEF_NS,
@@ -267,7 +267,7 @@ def test_backends_agree(dataset, memory_dataset):
 
 
 def test_collapse_in_place_equals_collapsed_projection(tiny):
-    from digiprov.project import collapse
+    from digiprov.projection import collapse
 
     a, b = project(tiny), project(tiny, nary="collapse")
     collapse(a)
@@ -303,7 +303,7 @@ def test_sources_are_read_on_first_use_and_behave_as_a_dict(tiny):
 
 
 def test_sources_of_a_whole_graph_switch_to_one_scan(dataset, memory_dataset, monkeypatch):
-    from digiprov.project import _SourceLoader
+    from digiprov.projection import _SourceLoader
 
     monkeypatch.setattr(_SourceLoader, "BULK_AFTER", 3)
     a, b = project(dataset), project(memory_dataset)
@@ -322,7 +322,7 @@ def test_collapsed_edges_keep_lazy_sources(tiny):
 def test_project_nodes_equals_the_subgraph(dataset, memory_dataset):
     import networkx as nx
 
-    from digiprov.project import project_nodes
+    from digiprov.projection import project_nodes
 
     full = project(dataset)
     jinan = ID + "place/jinan"
@@ -340,7 +340,7 @@ def test_project_nodes_equals_the_subgraph(dataset, memory_dataset):
 def test_neighbourhood_is_the_ego_graph_read_from_the_store(dataset, memory_dataset):
     import networkx as nx
 
-    from digiprov.project import neighbourhood, project_nodes
+    from digiprov.projection import neighbourhood, project_nodes
 
     full = project(dataset)
     jinan = ID + "place/jinan"

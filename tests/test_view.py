@@ -95,7 +95,7 @@ def test_no_cdn_urls_in_sources():
 
 
 def test_page_nodes_equal_projection(real_page, dataset):
-    from digiprov.project import project
+    from digiprov.projection import project
 
     full = project(dataset, nary="keep", lang="zh")
     # themes are the page's filter, not nodes
@@ -221,7 +221,7 @@ def test_select_subgraph_focus_class_theme(dataset):
     import networkx as nx
 
     from digiprov.errors import EntityNotFound, InputError
-    from digiprov.project import project
+    from digiprov.projection import project
     from digiprov.view import select_subgraph
 
     G = project(dataset)

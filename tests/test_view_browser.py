@@ -66,7 +66,7 @@ class Page:
 @pytest.fixture(scope="module")
 def projection(dataset):
     """What the page draws: the projection without the theme nodes (the theme menu)."""
-    from digiprov.project import project
+    from digiprov.projection import project
 
     full = project(dataset, nary="keep", lang="zh")
     return full.subgraph(n for n, c in full.nodes(data="cls") if c != "Theme")

@@ -23,7 +23,9 @@ from .errors import (  # noqa: E402
     ValidationFailed,
 )
 
-# Lazy public API: `import digiprov` stays cheap for the CLI's start-up.
+# Lazy public API: `import digiprov` stays cheap for the CLI's start-up. A public name must
+# never be a submodule's name too: importing the submodule would rebind the package attribute
+# to the module, and `digiprov.<name>(...)` would then fail (tests/test_api.py checks).
 _LAZY = {
     "open_dataset": ("store", "open_dataset"),
     "DigiDataset": ("store", "DigiDataset"),
@@ -32,8 +34,8 @@ _LAZY = {
     "build_dataset": ("build", "build_dataset"),
     "run_build": ("pipeline", "run_build"),
     "validate_dataset": ("validate", "validate_dataset"),
-    "export": ("export", "export"),
-    "project": ("project", "project"),
+    "export": ("exporters", "export"),
+    "project": ("projection", "project"),
 }
 
 

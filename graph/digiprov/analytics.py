@@ -1,4 +1,5 @@
-"""Network analytics and the timeline, over the one projection (:func:`digiprov.project.project`).
+"""Network analytics and the timeline, over the one projection
+(:func:`digiprov.projection.project`).
 
 Every function takes the projected graph and returns a :class:`Report` (columns + rows +
 a note for stderr + an exit code) that :func:`render` prints as a table, CSV or JSON.
@@ -76,7 +77,7 @@ def _t(pair: tuple[str, str], lang: str) -> str:
 
 def load_graph(ds: Any, *, lang: str = "zh", nary: str = "collapse", themes: bool = False):
     """The analysis graph: the projection, n-ary nodes collapsed, themes dropped by default."""
-    from .project import project
+    from .projection import project
 
     return analysis_graph(project(ds, nary="keep", lang=lang), nary=nary, themes=themes)
 
@@ -84,7 +85,7 @@ def load_graph(ds: Any, *, lang: str = "zh", nary: str = "collapse", themes: boo
 def analysis_graph(G: Any, *, nary: str = "collapse", themes: bool = False):
     """Turn a keep-mode projection into the analysis graph, in place (and return it), so a
     command can resolve names against every entity first and project only once."""
-    from .project import collapse
+    from .projection import collapse
 
     if nary == "collapse":
         collapse(G)
@@ -105,7 +106,7 @@ def simple_undirected(G: Any):
 
 
 def _label(G: Any, n: str, lang: str) -> str:
-    from .project import node_label
+    from .projection import node_label
 
     return node_label(G, n, lang)
 
@@ -124,7 +125,7 @@ class LocalGraph:
 
     def __init__(self, ds: Any, *, lang: str = "zh", nary: str = "collapse",
                  themes: bool = False, reader: Any = None):
-        from .project import SubjectReader
+        from .projection import SubjectReader
 
         self.ds, self.lang, self.nary, self.themes = ds, lang, nary, themes
         self.reader = reader or SubjectReader(ds, lang)
@@ -133,19 +134,19 @@ class LocalGraph:
         self._nbrs: dict[str, list[str]] = {}
 
     def _cls(self, n: str) -> str:
-        from .project import local_name
+        from .projection import local_name
 
         return local_name(self.reader.cls(n) or "")
 
     def _is_nary(self, n: str) -> bool:
-        from .project import COLLAPSE_RULES
+        from .projection import COLLAPSE_RULES
 
         return self._cls(n) in COLLAPSE_RULES
 
     def add(self, n: str) -> None:
         """Make n a node of the graph; an n-ary node brings every entity it points to, so
         that it collapses here as it does in the whole graph."""
-        from .project import node_links
+        from .projection import node_links
 
         todo = [n]
         while todo:
@@ -158,7 +159,7 @@ class LocalGraph:
 
     def expand(self, n: str) -> list[str]:
         """n's neighbours in the analysis graph, sorted."""
-        from .project import collapse_ends, node_links, short
+        from .projection import collapse_ends, node_links, short
 
         got = self._nbrs.get(n)
         if got is not None:
@@ -195,7 +196,7 @@ class LocalGraph:
         return got
 
     def graph(self):
-        from .project import project_nodes
+        from .projection import project_nodes
 
         G = project_nodes(self.ds, self.members, lang=self.lang, reader=self.reader)
         return analysis_graph(G, nary=self.nary, themes=self.themes)
@@ -441,7 +442,7 @@ def _require(G: Any, iri: str, *, nary: bool = False, theme: bool = False) -> No
 
 def _hop(G: Any, u: str, v: str, lang: str) -> str:
     """``—label→`` or ``←label—`` for the edge(s) between u and v, in their real direction."""
-    from .project import edge_label
+    from .projection import edge_label
 
     parts = []
     for a, b, arrow in ((u, v, "fwd"), (v, u, "back")):

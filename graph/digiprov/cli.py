@@ -134,16 +134,14 @@ def validate(cfg: Config, warnings: bool):
 
 
 def _export_formats() -> list[str]:
-    from .export import FORMATS
+    from .exporters import FORMATS
 
     return sorted(FORMATS)
 
 
 @main.command()
 @click.option("--format", "-f", "fmt", required=True, metavar="FORMAT",
-              help="trig | nquads | turtle | nt | jsonld | rdfxml, and any format a feature "
-                   "registers (cypher, neo4j-csv, graphml, gexf). Turtle/N-Triples hold the "
-                   "union graph.")
+              help=f"{' | '.join(_export_formats())}. Turtle/N-Triples hold the union graph.")
 @click.option("-o", "--output", default="-", show_default=True,
               help="Output file (or directory for neo4j-csv); '-' is stdout.")
 @pass_config
@@ -155,7 +153,7 @@ def export(cfg: Config, fmt: str, output: str):
       digiprov export --format trig -o out/digiprov.trig
       digiprov export -f turtle | head
     """
-    from .export import export as do_export
+    from .exporters import export as do_export
 
     with cfg.open() as ds:
         summary = do_export(ds, fmt, None if output == "-" else output)

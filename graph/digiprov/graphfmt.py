@@ -67,7 +67,7 @@ def flat_graph(G: Any) -> Any:
 
 
 def _projection(ds: Any, nary: str = "keep", lang: str = "zh") -> Any:
-    from .project import project
+    from .projection import project
 
     return flat_graph(project(ds, nary=nary, lang=lang))
 

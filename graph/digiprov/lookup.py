@@ -1,7 +1,7 @@
 """Find an entity from what a user types: IRI, Chinese or English label, alias, or pinyin.
 
 ``resolve(ds_or_graph, text) -> iri`` and ``candidates(ds_or_graph, text, limit) ->
-[(iri, label, score)]`` accept the dataset or a graph from :func:`digiprov.project.project`.
+[(iri, label, score)]`` accept the dataset or a graph from :func:`digiprov.projection.project`.
 
 Matching tiers, tried in order; the first tier with a hit decides (several entities in that
 tier -> :class:`EntityNotFound` listing them):
@@ -226,7 +226,7 @@ def _entries(obj: Any) -> list[Entry]:
     if isinstance(obj, nx.Graph):
         return [Entry(n, d.get("label_zh"), d.get("label_en"), list(d.get("aliases", [])))
                 for n, d in obj.nodes(data=True)]
-    from .project import ALT, PREF, entity_types, is_node_class, raw_quads
+    from .projection import ALT, PREF, entity_types, is_node_class, raw_quads
 
     types = entity_types(obj)
     nodes = {s for s, t in types.items() if is_node_class(t)}
@@ -265,7 +265,7 @@ def _direct(ds: Any, text: str) -> tuple[str, list[str]]:
     the store's own indexes. ("", []) when that finds nothing; the index then decides.
     (Unlike the index it tells apart two names that differ only in case, spacing or
     punctuation; the data has none.)"""
-    from .project import ALT, PREF, Lit, SubjectReader, raw_quads
+    from .projection import ALT, PREF, Lit, SubjectReader, raw_quads
 
     reader = SubjectReader(ds)
     t = text.strip()
@@ -314,7 +314,7 @@ def resolve(ds_or_graph: Any, text: str) -> str:
         if len(exact) == 1:
             return exact[0]
         if exact:
-            from .project import SubjectReader
+            from .projection import SubjectReader
 
             reader = SubjectReader(ds_or_graph)
             listed = ", ".join(Entry(i, reader.labels(i).get("zh"), reader.labels(i).get("en"))

@@ -1,7 +1,7 @@
 """RDF dataset -> property graph (Neo4j): the mapping, Cypher script, admin-import CSV, Bolt load.
 
 The mapping (docs/neo4j.md) is computed in one streamed pass over the dataset's quads (as
-plain strings, ``digiprov.project.raw_quads``): they are externally sorted by subject
+plain strings, ``digiprov.projection.raw_quads``): they are externally sorted by subject
 (bounded memory, runs spilled to temp files), statement metadata goes to a temp SQLite
 index, and the quads are grouped into one :class:`Entity` per resource and written to a
 temp file while a :class:`Schema` (property types, which keys repeat, label sets, counts)
@@ -229,10 +229,10 @@ def _records(ds, include_ontology: bool) -> Iterator[tuple]:
     """Sort records (subject, predicate, kind, value, datatype, lang, graph) for every quad,
     plus a bare (object,) record per IRI object so object-only resources become nodes.
 
-    Quads come as plain strings from :func:`digiprov.project.raw_quads` (Oxigraph's own
+    Quads come as plain strings from :func:`digiprov.projection.raw_quads` (Oxigraph's own
     iterator): building an rdflib term per quad costs time, and the term cache behind
     ``ds.quads()`` costs memory that grows with the number of distinct terms."""
-    from .project import Lit, raw_quads
+    from .projection import Lit, raw_quads
 
     for s, p, o, g in raw_quads(ds):
         gs = g or ""
@@ -304,7 +304,7 @@ class StatementIndex:
     def __init__(self, ds, path: Path):
         import sqlite3
 
-        from .project import Lit, raw_quads
+        from .projection import Lit, raw_quads
 
         self.conn = db = sqlite3.connect(str(path))
         db.execute("PRAGMA journal_mode=OFF")

@@ -35,6 +35,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import InputError, QueryError, RemoteError
+from .exporters import RDF_FORMATS
 from .sparqltext import _IRI_BAD, _strip_strings_comments, bind_as_values, nt_term, with_prologue
 from .store import DigiDataset, QueryResult
 from .vocab import PREFIXES, XSD
@@ -51,11 +52,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
     "table": "text/plain; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "trig": "application/trig",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
+    **{f: RDF_FORMATS[f].media_type for f in GRAPH_FORMATS},
 }
 
 # ------------------------------------------------------------------ named queries
@@ -574,13 +571,11 @@ def _render_graph(res: QueryResult, fmt: str) -> bytes:
 
     from .terms import to_ox
 
-    if fmt == "trig":
+    if RDF_FORMATS[fmt].quads:
         items = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in res.triples]
     else:
         items = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in res.triples]
-    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
-                  "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-                  "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
+    rdf_format = getattr(ox.RdfFormat, RDF_FORMATS[fmt].ox)
     prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
     return ox.serialize(items, format=rdf_format, prefixes=prefixes)
 

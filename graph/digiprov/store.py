@@ -24,22 +24,12 @@ from rdflib.term import Node
 
 from . import paths
 from .errors import QueryError, StoreError
+from .exporters import RDF_FORMATS
 from .persist import check_stale as _check_stale
 from .persist import dataset_path, read_manifest
 from .sparqltext import bind_as_values, inline_terms, with_prologue
 from .terms import Quad, TermCache, from_ox, nquad_lines, to_ox
 from .vocab import PREFIXES
-
-RDF_FORMATS = {
-    # name: (pyoxigraph format name, rdflib format name, holds named graphs, file suffix)
-    "trig": ("TRIG", "trig", True, ".trig"),
-    "nquads": ("N_QUADS", "nquads", True, ".nq"),
-    "turtle": ("TURTLE", "turtle", False, ".ttl"),
-    "nt": ("N_TRIPLES", "nt", False, ".nt"),
-    "jsonld": ("JSON_LD", "json-ld", True, ".jsonld"),
-    "rdfxml": ("RDF_XML", "xml", False, ".rdf"),
-}
-
 
 # ------------------------------------------------------------------ query results
 
@@ -242,9 +232,9 @@ class OxigraphDataset(DigiDataset):
     def serialize(self, out, fmt):
         import pyoxigraph as ox
 
-        oxname, _, quads, _ = RDF_FORMATS[fmt]
-        rdf_format = getattr(ox.RdfFormat, oxname)
-        if quads:
+        spec = RDF_FORMATS[fmt]
+        rdf_format = getattr(ox.RdfFormat, spec.ox)
+        if spec.quads:
             self.store.dump(out, rdf_format, prefixes=PREFIXES if fmt != "nquads" else None)
         else:
             # Streams; a CONSTRUCT over the union would hold every triple (0.7 GB at 1M).
@@ -355,9 +345,9 @@ class MemoryDataset(DigiDataset):
         return sum(1 for _ in self.ds.quads((None, None, None, None)))
 
     def serialize(self, out, fmt):
-        _, rdflib_name, quads, _ = RDF_FORMATS[fmt]
-        if quads:
-            self.ds.serialize(out, format=rdflib_name)
+        spec = RDF_FORMATS[fmt]
+        if spec.quads:
+            self.ds.serialize(out, format=spec.rdflib)
         else:
             from rdflib import Graph
 
@@ -366,7 +356,7 @@ class MemoryDataset(DigiDataset):
                 g.bind(p, ns)
             for t in self.triples():
                 g.add(t)
-            g.serialize(out, format=rdflib_name)
+            g.serialize(out, format=spec.rdflib)
 
     def to_rdflib(self):
         return self.ds
@@ -443,6 +433,5 @@ def memory_oxigraph(quads: Iterable[Quad] | None = None) -> OxigraphDataset:
     return ds
 
 
-__all__ = ["DigiDataset", "OxigraphDataset", "MemoryDataset", "QueryResult", "RDF_FORMATS",
-           "open_dataset", "staged_dataset", "open_writable", "memory_oxigraph",
-           "union_triples"]
+__all__ = ["DigiDataset", "OxigraphDataset", "MemoryDataset", "QueryResult", "open_dataset",
+           "staged_dataset", "open_writable", "memory_oxigraph", "union_triples"]

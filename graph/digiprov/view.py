@@ -1,6 +1,6 @@
 """One self-contained, offline HTML page for exploring the graph (the only module importing pyvis).
 
-The page is built from the networkx projection (:func:`digiprov.project.project`). pyvis holds
+The page is built from the networkx projection (:func:`digiprov.projection.project`). pyvis holds
 the node/edge lists and the vis-network options and ships the vis-network library, but its own
 HTML writer is not used: it links Bootstrap from a CDN even with ``cdn_resources="in_line"``,
 copies a ``lib/`` folder beside the page in its default mode, writes in the locale's encoding
@@ -687,10 +687,10 @@ def write_view(ds, dest: str | Path | None, *, focus: str | None = None, depth: 
     """Select, project, render and write the page atomically; returns a summary line.
 
     Without ``focus`` the whole projection is drawn; with it, only the entities within
-    ``depth`` hops are read from the store (:func:`digiprov.project.neighbourhood`), so a
+    ``depth`` hops are read from the store (:func:`digiprov.projection.neighbourhood`), so a
     focused page costs what it shows. Themes are the page's filter, not nodes: they are
     neither drawn nor walked through."""
-    from .project import neighbourhood, project, project_nodes
+    from .projection import neighbourhood, project, project_nodes
 
     if lang not in ("zh", "en"):
         raise InputError(f"--lang must be zh or en, not {lang!r}")
@@ -730,7 +730,7 @@ def write_view(ds, dest: str | Path | None, *, focus: str | None = None, depth: 
 
 def _theme_labels(ds, G, lang: str) -> dict[str, tuple[str, str]]:
     """Theme IRI -> (zh, en) for every theme a shown node carries (themes are not nodes)."""
-    from .project import SubjectReader
+    from .projection import SubjectReader
 
     reader = SubjectReader(ds, lang)
     out = {}

@@ -48,7 +48,7 @@ def _graph(cfg, lang: str, nary: str, themes: bool, *names: str):
     from the analysis, not a "did you mean")."""
     from ..analytics import analysis_graph
     from ..lookup import resolve
-    from ..project import project
+    from ..projection import project
 
     with cfg.open() as ds:
         G = project(ds, nary="keep", lang=lang)
@@ -196,7 +196,7 @@ def register(main: click.Group) -> None:
         """
         from ..analytics import parse_date
         from ..analytics import timeline as run
-        from ..project import project
+        from ..projection import project
 
         f, t, a = (parse_date(date_from, "--from"), parse_date(date_to, "--to"),
                    parse_date(as_of, "--as-of"))

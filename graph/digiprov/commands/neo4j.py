@@ -9,16 +9,6 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from ..export import register_format
-
-    register_format("cypher", "digiprov.neo4j:write_cypher", "file",
-                    "Cypher script: constraint, then idempotent UNWIND $rows ... MERGE batches")
-    register_format("neo4j-csv", "digiprov.neo4j:write_csv", "dir",
-                    "CSV files + README for neo4j-admin database import full")
-    register_format("graphml", "digiprov.graphfmt:write_graphml", "file",
-                    "GraphML of the networkx projection (yEd, Gephi)")
-    register_format("gexf", "digiprov.graphfmt:write_gexf", "file",
-                    "GEXF of the networkx projection (Gephi)")
     main.add_command(neo4j)
 
 

@@ -9,10 +9,6 @@ import click
 
 def register(main: click.Group) -> None:
     pass_config = click.pass_obj  # the Config the main group puts in ctx.obj
-    from ..export import register_format
-
-    register_format("html", "digiprov.view:export_html", "file",
-                    "the interactive offline HTML page of the whole graph")
 
     @main.command("view")
     @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
