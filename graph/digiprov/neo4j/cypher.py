@@ -64,6 +64,12 @@ class Batch:
     kind: str  # "node" or "rel"
     cypher: str
     rows: list[dict[str, Any]]
+    what: str = ""  # the label set or relationship type, for messages
+
+    def inline(self) -> str:
+        """The statement with its rows written in as a Cypher literal (no parameters), as
+        cypher-shell runs the script: for servers that do not pass parameters faithfully."""
+        return self.cypher.replace("$rows", cypher_literal(self.rows), 1)
 
 
 def _row_keys(names: list[str], fixed: Iterable[str]) -> dict[str, str]:
@@ -115,9 +121,9 @@ def batches(pg: PropertyGraph, size: int = DEFAULT_BATCH) -> Iterator[Batch]:
         buf = pending.setdefault(labels, [])
         buf.append(row)
         if len(buf) >= size:
-            yield Batch("node", cy, pending.pop(labels))
+            yield Batch("node", cy, pending.pop(labels), ":".join(labels) or RESOURCE)
     for labels in sorted(pending):
-        yield Batch("node", node_stmt[labels][0], pending[labels])
+        yield Batch("node", node_stmt[labels][0], pending[labels], ":".join(labels) or RESOURCE)
     pending = {}
     rel_stmt = {p: rel_statement(sch.rel_of[p], sch.rel_keys[p]) for p in sch.rel_count}
     for e in pg.entities():
@@ -126,9 +132,9 @@ def batches(pg: PropertyGraph, size: int = DEFAULT_BATCH) -> Iterator[Batch]:
             buf = pending.setdefault(p, [])
             buf.append(row)
             if len(buf) >= size:
-                yield Batch("rel", rel_stmt[p], pending.pop(p))
+                yield Batch("rel", rel_stmt[p], pending.pop(p), sch.rel_of[p])
     for p in sorted(pending, key=lambda p: sch.rel_of[p]):
-        yield Batch("rel", rel_stmt[p], pending[p])
+        yield Batch("rel", rel_stmt[p], pending[p], sch.rel_of[p])
 
 
 # ------------------------------------------------------------------ writers
