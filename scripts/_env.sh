@@ -38,11 +38,24 @@ ensure_venv() {  # $1: pip extras spec, e.g. "." or ".[test]"
   "$VENV/bin/python" -c 'import digiprov' || { echo "install failed" >&2; return 1; }
 }
 
+APT_UPDATED=""
+apt_install() {  # Debian packages, with one `apt-get update` per run
+  local SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
 ensure_chromium() {
   if command -v chromium >/dev/null 2>&1; then return 0; fi
   echo "== installing Debian's chromium (browser tests)"
-  local SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  apt_install chromium fonts-noto-cjk
+}
+
+ensure_virtuoso() {
+  # Only the server binary and isql (15 MB): the full virtuoso-opensource package would also
+  # create and start a system database the tests do not use.
+  if command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1; then return 0; fi
+  echo "== installing Debian's Virtuoso (push tests against a second SPARQL store)"
+  apt_install --no-install-recommends virtuoso-opensource-7-bin
 }

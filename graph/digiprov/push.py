@@ -67,13 +67,23 @@ def graph_ntriples(ds: DigiDataset, g: Node) -> tuple[bytes, int]:
 def push_dataset(ds: DigiDataset, url: str, *, user: str | None = None,
                  password: str | None = None, timeout: float = 60.0,
                  progress: Callable[[Node], None] | None = None,
-                 graphs: list[Node] | None = None) -> PushReport:
-    """PUT every named graph and the default graph of ``ds`` to the graph store at ``url``."""
+                 graphs: list[Node] | None = None,
+                 default_graph: str | None = None) -> PushReport:
+    """PUT every named graph and the default graph of ``ds`` to the graph store at ``url``.
+
+    ``default_graph``: put the default graph (source and statement metadata) into this
+    named graph instead, for stores whose default graph is the union of all graphs and
+    cannot be written as such (Virtuoso); queries over the union then see it as before."""
     names = list(graphs if graphs is not None else ds.graph_names())
+    if default_graph is not None:
+        _check_default_graph(default_graph, names)
     total_quads = total_bytes = 0
     for g in [DATASET_DEFAULT_GRAPH_ID, *names]:
         body, n = graph_ntriples(ds, g)
-        if g == DATASET_DEFAULT_GRAPH_ID:
+        if g == DATASET_DEFAULT_GRAPH_ID and default_graph is not None:
+            target = _with_param(url, "graph=" + urllib.parse.quote(default_graph, safe=""))
+            what = f"the default graph (as <{default_graph}>)"
+        elif g == DATASET_DEFAULT_GRAPH_ID:
             target, what = _with_param(url, "default"), "the default graph"
         else:
             target = _with_param(url, "graph=" + urllib.parse.quote(str(g), safe=""))
@@ -82,7 +92,9 @@ def push_dataset(ds: DigiDataset, url: str, *, user: str | None = None,
             "PUT", target, body, {"Content-Type": "application/n-triples"}, timeout=timeout,
             user=user, password=password, what="graph store")
         if not 200 <= status < 300:
-            raise RemoteError(f"graph store {url} refused {what}: HTTP {status}: "
+            hint = ("; a store without a writable default graph (Virtuoso) needs "
+                    "--default-graph IRI" if what == "the default graph" else "")
+            raise RemoteError(f"graph store {url} refused {what}: HTTP {status}{hint}: "
                               f"{_excerpt(data)}")
         total_quads += n
         total_bytes += len(body)
@@ -91,17 +103,26 @@ def push_dataset(ds: DigiDataset, url: str, *, user: str | None = None,
     return PushReport(url, len(names), total_quads, total_bytes)
 
 
+def _check_default_graph(iri: str, names: list[Node]) -> None:
+    parts = urllib.parse.urlsplit(iri)
+    if not parts.scheme or any(c in iri for c in '<>" {}|\\^`'):
+        raise InputError(f"--default-graph {iri!r} is not an absolute IRI")
+    if iri in {str(g) for g in names}:
+        raise InputError(f"--default-graph <{iri}> is one of the dataset's own named graphs")
+
+
 def prune_stale_graphs(ds: DigiDataset, url: str, endpoint: str, own_prefixes: list[str], *,
                        user: str | None = None, password: str | None = None,
-                       timeout: float = 60.0) -> list[str]:
-    """DELETE the store's graphs under ``own_prefixes`` that the dataset no longer has.
+                       timeout: float = 60.0, keep: tuple[str, ...] = ()) -> list[str]:
+    """DELETE the store's graphs under ``own_prefixes`` that the dataset no longer has
+    (``keep``: graphs to spare as well, e.g. the one holding the default graph).
 
     Graphs outside those namespaces belong to someone else and are never touched."""
     from .sparql import run_remote
 
     res = run_remote(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
                      timeout=timeout, user=user, password=password)
-    ours = {str(g) for g in ds.graph_names()}
+    ours = {str(g) for g in ds.graph_names()} | set(keep)
     stale = sorted(str(g) for (g,) in res.rows
                    if any(str(g).startswith(p) for p in own_prefixes) and str(g) not in ours)
     for g in stale:

@@ -173,8 +173,12 @@ def register(main: click.Group) -> None:
                   "digiprov's namespaces that the dataset no longer has (needs --endpoint). "
                   "Other graphs are never touched.")
     @click.option("--quiet", is_flag=True, help="No progress bar.")
+    @click.option("--default-graph", metavar="IRI", help="Put the dataset's default graph "
+                  "(source and statement metadata) into this named graph, for stores whose "
+                  "default graph is the union of all graphs (Virtuoso: "
+                  "http://HOST:8890/sparql-graph-crud).")
     @click.pass_obj
-    def push(cfg, endpoint, graph_store, user, password, timeout, prune, quiet):
+    def push(cfg, endpoint, graph_store, user, password, timeout, prune, quiet, default_graph):
         """Load the dataset into an external triple store (SPARQL 1.1 Graph Store Protocol).
 
         Each named graph is replaced as a whole (PUT ?graph=IRI) and the default graph via
@@ -201,19 +205,21 @@ def register(main: click.Group) -> None:
                                     show_default=False, err=True)
         with cfg.open() as ds:
             if quiet:
-                report = push_dataset(ds, url, user=user, password=password, timeout=timeout)
+                report = push_dataset(ds, url, user=user, password=password, timeout=timeout,
+                                      default_graph=default_graph)
             else:
                 names = ds.graph_names()
                 with click.progressbar(length=len(names) + 1, label="pushing graphs",
                                        file=sys.stderr) as bar:
                     report = push_dataset(ds, url, user=user, password=password,
                                           timeout=timeout, progress=lambda _g: bar.update(1),
-                                          graphs=names)
+                                          graphs=names, default_graph=default_graph)
             if prune:
                 from ..push import prune_stale_graphs
                 from ..vocab import DEF_NS, id_namespace
 
                 report.pruned = prune_stale_graphs(
                     ds, url, endpoint, [id_namespace(cfg.base), DEF_NS], user=user,
-                    password=password, timeout=timeout)
+                    password=password, timeout=timeout,
+                    keep=(default_graph,) if default_graph else ())
         click.echo(report.summary())
