@@ -806,6 +806,33 @@ def test_help_has_examples(run_cli):
     for args in (("neo4j",), ("neo4j", "load")):
         res = run_cli(*args, "--help")
         assert res.exit_code == 0 and "Example:" in res.output
+    res = run_cli("neo4j", "load", "--help")
+    text = " ".join(res.output.split())  # help is wrapped to the terminal width
+    assert "[env var: NEO4J_PASSWORD]" in text and "--rows [auto|param|inline]" in text
+
+
+def test_password_option_and_envvar_are_one_setting(run_cli, monkeypatch, tmp_path):
+    """NEO4J_PASSWORD is click's envvar of --password: either reaches the server (here a
+    closed port, so the load stops at connecting, past the password check)."""
+    port = free_port()
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    res = run_cli("neo4j", "load", "--uri", f"bolt://127.0.0.1:{port}", "--user", "u",
+                  "--password", "pw-on-the-command-line", "--timeout", "2")
+    assert res.exit_code == 2 and "cannot reach Neo4j" in res.output
+    assert "pw-on-the-command-line" not in res.output
+    monkeypatch.setenv("NEO4J_PASSWORD", "pw-from-env")
+    res = run_cli("neo4j", "load", "--uri", f"bolt://127.0.0.1:{port}", "--user", "u",
+                  "--timeout", "2")
+    assert res.exit_code == 2 and "cannot reach Neo4j" in res.output
+
+
+def test_require_or_skip_fails_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        require_or_skip("some server is missing")
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="some server is missing"):
+        require_or_skip("some server is missing")
 
 
 def test_graphml_flattening_hostile(tmp_path):
