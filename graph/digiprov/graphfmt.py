@@ -1,4 +1,4 @@
-"""GraphML and GEXF exports of the networkx projection (``digiprov.project``), for yEd/Gephi.
+"""GraphML and GEXF exports of the networkx projection (``digiprov.projection``), for yEd/Gephi.
 
 Both formats only hold scalar attributes, so :func:`flat_graph` rewrites the projection:
 lists and dicts (``aliases``, ``themes``, ``props``, ``sources``) become JSON strings

@@ -1,5 +1,5 @@
-"""``digiprov neo4j load`` and the property-graph export formats (cypher, neo4j-csv, graphml,
-gexf). Heavy imports (neo4j driver, networkx) happen inside the functions."""
+"""``digiprov neo4j load`` (the cypher and neo4j-csv export formats are registered in
+exporters.py). The neo4j driver is imported inside the command."""
 
 from __future__ import annotations
 
