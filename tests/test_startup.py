@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 HEAVY = ("rdflib", "pyshacl", "pyvis", "neo4j", "jieba", "networkx", "pyoxigraph", "yaml",
-         "pypinyin", "falkordb", "SPARQLWrapper", "playwright")
+         "pypinyin", "falkordb", "SPARQLWrapper", "playwright", "starlette", "uvicorn", "pebble",
+         "jinja2")
 
 
 def test_cli_start_up_imports_nothing_heavy():

@@ -1,37 +1,41 @@
 """A SPARQL 1.1 Protocol endpoint (``/sparql``) and an offline query page (``/``).
 
-Stdlib only (``http.server.ThreadingHTTPServer``). Safe by default: binds 127.0.0.1, read-only,
-per-query timeout, result-row cap, request-size limit.
+An ASGI application (Starlette) served by uvicorn. Safe by default: binds 127.0.0.1,
+read-only, per-query timeout, result-row cap, request-size limit.
 
 Timeouts: pyoxigraph cannot interrupt a running query from Python. By default queries therefore
-run in a pool of worker processes (each opens the read-only store); a query that overruns is
-answered 503 and its worker is killed and replaced, so a runaway query does not keep a core
-busy. With ``--workers 0`` or ``--allow-update`` (one writable store, which cannot be shared
-between processes) queries run in threads of the server process: the client still gets its 503
-on time, but the timed-out query keeps running in its thread until it finishes.
+run in a pool of worker processes (``pebble.ProcessPool``; each worker opens the read-only
+store once): a query that overruns is answered 503 and pebble kills its worker and starts a new
+one, so a runaway query does not keep a core busy. Workers also serialise the results, which
+spreads that work over the cores. With ``--workers 0`` or ``--allow-update`` (one writable
+store, which cannot be shared between processes) queries run in threads of the server process:
+the client still gets its 503 on time, but the timed-out query keeps running in its thread
+until it finishes.
 """
 
 from __future__ import annotations
 
-import html
-import queue
+import asyncio
+import contextlib
 import re
 import signal
-import sys
+import socket
 import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from rdflib import URIRef
+from rdflib.term import Node
 
 from .errors import DigiprovError, InputError, QueryError, StoreError
 from .store import DigiDataset, QueryResult
 
 DRAIN_LIMIT = 64 << 20  # larger refused bodies are not read: the connection is dropped
 SD_NS = "http://www.w3.org/ns/sparql-service-description#"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 SELECT_TYPES = [  # offered media types, server preference first
     ("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
     ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("application/json", "json"),
@@ -49,6 +53,17 @@ FORMAT_ALIASES = {
     "jsonld": "jsonld", "json-ld": "jsonld", "trig": "trig", "rdfxml": "rdfxml",
     "rdf": "rdfxml", "rdf+xml": "rdfxml",
 }
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "X-Digiprov-Truncated, Content-Type",
+}
+SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
+PAGE_METHODS = "GET, HEAD, POST"
+# A few dozen clients connecting at once overflow a small listen backlog, and each dropped SYN
+# costs its client a 1 s retransmit.
+BACKLOG = 1024
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][\w+.-]*:[^\s<>\"{}|^`\\]*$")
+_HOST = re.compile(r"[\w.-]+(:\d+)?|\[[0-9a-fA-F:.]+\](:\d+)?")
 
 
 @dataclass
@@ -72,6 +87,39 @@ class ServerBusy(DigiprovError):
     pass
 
 
+class HttpError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+# ------------------------------------------------------------------ one query, anywhere
+
+
+@dataclass(frozen=True)
+class Job:
+    """A query as the runners take it. With ``formats`` = (format for SELECT/ASK results,
+    format for graph results) the answer comes back rendered, None for a kind the client does
+    not accept; without, it comes back as a :class:`QueryResult` (the page renders it)."""
+
+    text: str
+    bindings: dict[str, Node] | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_rows: int = 10_000
+    base_iri: str | None = None
+    formats: tuple[str | None, str | None] | None = None
+
+
+@dataclass
+class Answer:
+    kind: str
+    truncated: bool
+    fmt: str | None = None
+    body: bytes | None = None
+    result: QueryResult | None = None
+
+
 def _cap(res: QueryResult, max_rows: int) -> tuple[QueryResult, bool]:
     if res.kind == "select" and len(res.rows) > max_rows:
         res.rows = res.rows[:max_rows]
@@ -82,7 +130,123 @@ def _cap(res: QueryResult, max_rows: int) -> tuple[QueryResult, bool]:
     return res, False
 
 
+def execute(ds: DigiDataset, job: Job) -> Answer:
+    """Run ``job`` on ``ds``; library errors come out as :class:`QueryError` and friends."""
+    from .sparql import render
+
+    dg = [URIRef(g) for g in job.default_graphs] or None
+    ng = [URIRef(g) for g in job.named_graphs] or None
+    try:
+        res = ds.query(job.text, job.bindings, union=dg is None, default_graphs=dg,
+                       named_graphs=ng, base_iri=job.base_iri)
+    except DigiprovError:
+        raise
+    except Exception as e:  # noqa: BLE001 - one message, never a traceback to the client
+        raise QueryError(f"query failed: {e}") from None
+    res, truncated = _cap(res, job.max_rows)
+    if job.formats is None:
+        return Answer(res.kind, truncated, result=res)
+    fmt = job.formats[1] if res.kind == "graph" else job.formats[0]
+    if fmt is None:
+        return Answer(res.kind, truncated)
+    return Answer(res.kind, truncated, fmt, render(res, fmt))
+
+
 # ------------------------------------------------------------------ runners
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(open_kwargs: dict) -> None:
+    """In each pool worker: open the dataset once. An error is kept and reported by every task,
+    since a failing initializer makes pebble start the worker again and again."""
+    # The worker holds a read-only store only, so it may die at once. pebble's own SIGTERM
+    # handler runs only when Python gets control back, which a running Oxigraph query does
+    # not give, so a timed-out worker would linger for pebble's 3 s grace period.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from .store import open_dataset
+
+    try:
+        _WORKER["ds"] = open_dataset(**open_kwargs)
+    except Exception as e:  # noqa: BLE001 - reported to the server by _worker_ready
+        _WORKER["error"] = f"query worker cannot open the dataset: {e}"
+
+
+def _worker_ds() -> DigiDataset:
+    if "error" in _WORKER:
+        raise StoreError(_WORKER["error"])
+    return _WORKER["ds"]
+
+
+def _worker_ready() -> bool:
+    _worker_ds()
+    return True
+
+
+def _worker_run(job: Job) -> Answer:
+    return execute(_worker_ds(), job)
+
+
+class ProcessRunner:
+    """Queries in a pool of worker processes (pebble), at most one per worker at a time."""
+
+    def __init__(self, open_kwargs: dict, workers: int = 2, start_timeout: float = 120.0):
+        import multiprocessing
+        from concurrent.futures import TimeoutError as FutTimeout
+
+        from pebble import ProcessPool
+
+        self.workers = max(1, workers)
+        # spawn, not fork: the parent has threads and an open store.
+        self.pool = ProcessPool(max_workers=self.workers, initializer=_worker_init,
+                                initargs=(open_kwargs,),
+                                context=multiprocessing.get_context("spawn"))
+        self._slots: asyncio.Semaphore | None = None
+        try:
+            for f in [self.pool.schedule(_worker_ready, timeout=start_timeout)
+                      for _ in range(self.workers)]:
+                f.result()
+        except FutTimeout:
+            self.close()
+            raise StoreError("query workers did not start") from None
+        except BaseException:
+            self.close()
+            raise
+
+    async def run(self, job: Job, timeout: float) -> Answer:
+        from concurrent.futures import TimeoutError as FutTimeout
+
+        from pebble import ProcessExpired
+
+        loop = asyncio.get_running_loop()
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.workers)
+        slots = self._slots
+        # Waiting for a worker and running on it each get the time limit: a query never
+        # queues inside the pool, where its clock would not be running.
+        try:
+            await asyncio.wait_for(slots.acquire(), timeout)
+        except TimeoutError:
+            raise ServerBusy(f"all query workers stayed busy for {timeout:g} s; "
+                             "try again later") from None
+        try:
+            fut = self.pool.schedule(_worker_run, args=(job,), timeout=timeout)
+        except BaseException:
+            slots.release()
+            raise
+        # The slot is free when the worker is, not when the client got its answer.
+        fut.add_done_callback(lambda _f: loop.call_soon_threadsafe(slots.release))
+        try:
+            return await asyncio.wrap_future(fut)
+        except FutTimeout:
+            raise QueryTimeout(f"query exceeded the {timeout:g} s time limit and was "
+                               "stopped") from None
+        except ProcessExpired:
+            raise QueryError("the query worker died; it is being restarted") from None
+
+    def close(self) -> None:
+        self.pool.stop()
+        self.pool.join(10)
 
 
 class ThreadRunner:
@@ -97,159 +261,28 @@ class ThreadRunner:
         # also toggles its union flag per query); Oxigraph is.
         self.lock = threading.Lock() if ds.backend == "memory" else None
 
-    def _query(self, *args: Any, **kwargs: Any) -> QueryResult:
+    def _execute(self, job: Job) -> Answer:
         if self.lock is None:
-            return self.ds.query(*args, **kwargs)
+            return execute(self.ds, job)
         with self.lock:
-            return self.ds.query(*args, **kwargs)
+            return execute(self.ds, job)
 
-    def run(self, text: str, bindings: dict | None, union: bool, default_graphs, named_graphs,
-            timeout: float, max_rows: int) -> tuple[QueryResult, bool]:
-        from concurrent.futures import TimeoutError as FutTimeout
-
-        fut = self.pool.submit(self._query, text, bindings, union=union,
-                               default_graphs=default_graphs, named_graphs=named_graphs)
+    async def run(self, job: Job, timeout: float) -> Answer:
+        fut = self.pool.submit(self._execute, job)
         try:
-            return _cap(fut.result(timeout=timeout), max_rows)
-        except FutTimeout:
+            return await asyncio.wait_for(asyncio.wrap_future(fut), timeout)
+        except TimeoutError:
             raise QueryTimeout(f"query exceeded the {timeout:g} s time limit") from None
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _worker_main(conn: Any, open_kwargs: dict) -> None:
-    """A query worker process: open the dataset once, then answer requests until EOF."""
-    from .store import open_dataset
-
-    try:
-        ds = open_dataset(**open_kwargs)
-    except Exception as e:  # report any failure to the parent instead of dying silently
-        conn.send(("fail", str(e)))
-        return
-    conn.send(("ready", None))
-    while True:
-        try:
-            req = conn.recv()
-        except (EOFError, OSError):
-            return
-        if req is None:
-            return
-        text, bindings, union, dg, ng, max_rows = req
-        try:
-            res = ds.query(text, bindings, union=union, default_graphs=dg, named_graphs=ng)
-            res, truncated = _cap(res, max_rows)
-            conn.send(("ok", res, truncated))
-        except DigiprovError as e:
-            conn.send(("error", str(e)))
-        except Exception as e:
-            conn.send(("error", f"query failed: {e}"))
-
-
-class _Worker:
-    def __init__(self, ctx: Any, open_kwargs: dict):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, open_kwargs), daemon=True,
-                                name="digiprov-sparql-worker")
-        self.proc.start()
-        child.close()
-
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        if not self.conn.poll(timeout):
-            self.kill()
-            raise StoreError("query worker did not start")
-        try:
-            msg = self.conn.recv()
-        except EOFError:
-            raise StoreError("query worker died while opening the dataset") from None
-        if msg[0] != "ready":
-            raise StoreError(f"query worker cannot open the dataset: {msg[1]}")
-
-    def kill(self) -> None:
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
-
-
-class ProcessRunner:
-    """A pool of worker processes; a query that overruns has its worker killed and replaced."""
-
-    def __init__(self, open_kwargs: dict, workers: int = 2):
-        import multiprocessing
-
-        # spawn, not fork: the parent has threads and an open store.
-        self.ctx = multiprocessing.get_context("spawn")
-        self.open_kwargs = open_kwargs
-        self.idle: queue.Queue[_Worker] = queue.Queue()
-        self.closed = False
-        started = [_Worker(self.ctx, open_kwargs) for _ in range(max(1, workers))]
-        try:
-            for w in started:
-                w.wait_ready()
-        except StoreError:
-            for w in started:
-                w.kill()
-            raise
-        for w in started:
-            self.idle.put(w)
-
-    def _replace(self, w: _Worker) -> None:
-        w.kill()
-
-        def respawn() -> None:
-            if self.closed:
-                return
-            try:
-                nw = _Worker(self.ctx, self.open_kwargs)
-                nw.wait_ready()
-            except StoreError as e:
-                print(f"digiprov serve: cannot replace a query worker: {e}", file=sys.stderr)
-                return
-            self.idle.put(nw)
-
-        threading.Thread(target=respawn, daemon=True).start()
-
-    def run(self, text, bindings, union, default_graphs, named_graphs, timeout, max_rows):
-        try:
-            w = self.idle.get(timeout=timeout)
-        except queue.Empty:
-            raise ServerBusy(f"all query workers stayed busy for {timeout:g} s; "
-                             "try again later") from None
-        try:
-            w.conn.send((text, bindings, union, default_graphs, named_graphs, max_rows))
-            ready = w.conn.poll(timeout)
-            msg = w.conn.recv() if ready else None
-        except (EOFError, OSError):
-            self._replace(w)
-            raise QueryError("the query worker died; it is being restarted") from None
-        if msg is None:
-            self._replace(w)
-            raise QueryTimeout(f"query exceeded the {timeout:g} s time limit and was stopped")
-        self.idle.put(w)
-        if msg[0] == "ok":
-            return msg[1], msg[2]
-        raise QueryError(msg[1])
-
-    def close(self) -> None:
-        self.closed = True
-        while True:
-            try:
-                w = self.idle.get_nowait()
-            except queue.Empty:
-                break
-            try:
-                w.conn.send(None)
-            except OSError:
-                pass
-            w.kill()
-
-
 # ------------------------------------------------------------------ the application
 
 
 class SparqlApp:
-    """Everything a request handler needs: the dataset, a runner and the options."""
+    """What the endpoint serves: the dataset, a runner and the options."""
 
     def __init__(self, ds: DigiDataset, opts: ServerOptions, runner: Any | None = None,
                  id_base: str | None = None):
@@ -281,19 +314,20 @@ class SparqlApp:
             self._union_triples = int(res.rows[0][0])  # type: ignore[arg-type]
         return self._union_triples
 
-    def run(self, text: str, bindings: dict | None = None, default_graphs: list[str] = (),
-            named_graphs: list[str] = ()) -> tuple[QueryResult, bool]:
+    async def run(self, text: str, bindings: dict | None = None,
+                  default_graphs: list[str] = (), named_graphs: list[str] = (), *,
+                  base_iri: str | None = None,
+                  formats: tuple[str | None, str | None] | None = None) -> Answer:
         for iri, what in [(g, "default-graph-uri") for g in default_graphs] + \
                          [(g, "named-graph-uri") for g in named_graphs]:
-            if not re.match(r"^[A-Za-z][\w+.-]*:[^\s<>\"{}|^`\\]*$", iri):
+            if not _ABSOLUTE_IRI.match(iri):
                 raise InputError(f"{what} {iri!r} is not an absolute IRI")
             if not self.has_graph(iri):
                 raise InputError(f"unknown graph <{iri}> ({what}); GET /sparql lists the "
                                  "dataset's named graphs")
-        dg = [URIRef(g) for g in default_graphs] or None
-        ng = [URIRef(g) for g in named_graphs] or None
-        return self.runner.run(text, bindings, dg is None, dg, ng, self.opts.timeout,
-                               self.opts.max_rows)
+        job = Job(text, bindings, tuple(default_graphs), tuple(named_graphs),
+                  self.opts.max_rows, base_iri, formats)
+        return await self.runner.run(job, self.opts.timeout)
 
     def update(self, text: str) -> None:
         lock = getattr(self.runner, "lock", None) or self.update_lock
@@ -303,6 +337,8 @@ class SparqlApp:
     def service_description(self, endpoint: str, fmt: str) -> bytes:
         from rdflib import BNode, Graph, Literal, Namespace
         from rdflib.namespace import DCTERMS, RDF, VOID
+
+        from .exporters import RDF_FORMATS
 
         sd = Namespace(SD_NS)
         formats = Namespace("http://www.w3.org/ns/formats/")
@@ -343,9 +379,7 @@ class SparqlApp:
             g.add((ng, sd.graph, graph))
             g.add((graph, RDF.type, sd.Graph))
             g.add((graph, VOID.triples, Literal(n)))
-        rdflib_fmt = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml",
-                      "trig": "trig"}[fmt]
-        return g.serialize(format=rdflib_fmt, encoding="utf-8")
+        return g.serialize(format=RDF_FORMATS[fmt].rdflib, encoding="utf-8")
 
 
 # ------------------------------------------------------------------ content negotiation
@@ -389,283 +423,24 @@ def negotiate(accept: str | None, offers: list[tuple[str, str]]) -> str | None:
     return best
 
 
+def pick_format(kind: str, params: dict[str, list[str]], accept: str | None) -> str | None:
+    """The result format for a result of ``kind`` ("graph" or not): a ``format=``/``output=``
+    parameter first, then the Accept header; None if the client accepts none we offer."""
+    offers = GRAPH_TYPES if kind == "graph" else SELECT_TYPES
+    for key in ("format", "output"):
+        if params.get(key):
+            want = params[key][0].strip().lower()
+            fmt = FORMAT_ALIASES.get(want) or dict(offers).get(want.split(";")[0])
+            if fmt == "json" and kind == "graph":
+                fmt = "jsonld"
+            if fmt == "xml" and kind == "graph":
+                fmt = "rdfxml"
+            if fmt in {f for _, f in offers}:
+                return fmt
+    return negotiate(accept, offers)
+
+
 # ------------------------------------------------------------------ HTTP
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
-
-
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "X-Digiprov-Truncated, Content-Type",
-}
-
-
-class Handler(BaseHTTPRequestHandler):
-    server_version = "digiprov-sparql"
-    protocol_version = "HTTP/1.1"
-    app: SparqlApp  # set on the subclass made by make_server
-
-    # -------------------------------------------------------------- plumbing
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.app.opts.access_log:
-            super().log_message(format, *args)
-
-    def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None
-              ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in {**CORS, **(headers or {})}.items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _error(self, e: HttpError) -> None:
-        self._send(e.status, (e.message + "\n").encode(), "text/plain; charset=utf-8",
-                   e.headers)
-
-    def _dispatch(self, fn: Callable[[], None]) -> None:
-        try:
-            fn()
-        except HttpError as e:
-            self._error(e)
-        except QueryTimeout as e:
-            self._error(HttpError(503, str(e), {"Retry-After": "5"}))
-        except ServerBusy as e:
-            self._error(HttpError(503, str(e), {"Retry-After": "5"}))
-        except (QueryError, InputError) as e:
-            self._error(HttpError(400, str(e)))
-        except DigiprovError as e:
-            self._error(HttpError(500, str(e)))
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def _url(self) -> tuple[str, dict[str, list[str]]]:
-        parts = urllib.parse.urlsplit(self.path)
-        try:
-            qs = urllib.parse.parse_qs(parts.query, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            raise HttpError(400, "the query string is not valid UTF-8") from None
-        return parts.path, qs
-
-    def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self.close_connection = True
-            raise HttpError(411, "chunked request bodies are not supported; send Content-Length")
-        try:
-            length = int(self.headers.get("Content-Length", "0"))
-        except ValueError:
-            raise HttpError(400, "bad Content-Length") from None
-        if length > self.app.opts.max_request_bytes:
-            self.close_connection = True
-            if length <= DRAIN_LIMIT:
-                # Read what the client is sending so it sees the 413 instead of a reset.
-                left = length
-                while left > 0:
-                    chunk = self.rfile.read(min(left, 1 << 16))
-                    if not chunk:
-                        break
-                    left -= len(chunk)
-            raise HttpError(413, f"request body of {length} bytes exceeds the limit of "
-                            f"{self.app.opts.max_request_bytes} bytes")
-        return self.rfile.read(length) if length > 0 else b""
-
-    # -------------------------------------------------------------- methods
-
-    def do_OPTIONS(self) -> None:
-        self.send_response(204)
-        for k, v in CORS.items():
-            self.send_header(k, v)
-        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers",
-                         self.headers.get("Access-Control-Request-Headers")
-                         or "Content-Type, Accept")
-        self.send_header("Access-Control-Max-Age", "86400")
-        self.send_header("Allow", "GET, POST, OPTIONS")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def do_GET(self) -> None:
-        self._dispatch(self._get)
-
-    def do_HEAD(self) -> None:
-        self._dispatch(self._get)
-
-    def do_POST(self) -> None:
-        self._dispatch(self._post)
-
-    def _get(self) -> None:
-        if len(self.path) > self.app.opts.max_request_bytes:
-            raise HttpError(414, "request URI too long; POST the query instead")
-        path, qs = self._url()
-        if path == "/sparql":
-            if "update" in qs:
-                self._refuse_update()
-                raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
-            if "query" in qs:
-                self._query(qs, qs)
-            else:
-                self._service_description(qs)
-        elif path in ("/", "/index.html"):
-            self._page(qs)
-        else:
-            raise HttpError(404, f"no such resource {path}; the endpoint is /sparql")
-
-    def _post(self) -> None:
-        path, qs = self._url()
-        if path not in ("/sparql", "/", "/index.html"):
-            raise HttpError(404, f"no such resource {path}; the endpoint is /sparql")
-        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if ctype == "application/sparql-update":
-            self._refuse_update()
-        body = self._body()
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise HttpError(400, "the request body is not valid UTF-8") from None
-        if ctype == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(text, keep_blank_values=True)
-            if path != "/sparql":
-                self._page(form)
-                return
-            if "query" in form and "update" in form:
-                raise HttpError(400, "give either query= or update=, not both")
-            if "update" in form:
-                self._refuse_update()
-                self._update(_one(form, "update"), form)
-            elif "query" in form:
-                self._query(form, {**qs, **form})
-            else:
-                raise HttpError(400, "the form has no query= (or update=) field")
-        elif ctype == "application/sparql-query" and path == "/sparql":
-            self._query({"query": [text]}, qs)
-        elif ctype == "application/sparql-update" and path == "/sparql":
-            self._update(text, qs)
-        else:
-            raise HttpError(415, f"unsupported Content-Type {ctype or '(none)'!r}; use "
-                            "application/sparql-query, application/sparql-update or "
-                            "application/x-www-form-urlencoded")
-
-    # -------------------------------------------------------------- SPARQL
-
-    def _refuse_update(self) -> None:
-        if not self.app.opts.allow_update:
-            self.close_connection = True
-            raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused "
-                            "(start 'digiprov serve --allow-update' to accept it)")
-
-    def _update(self, text: str, params: dict[str, list[str]]) -> None:
-        if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
-            raise HttpError(400, "using-graph-uri / using-named-graph-uri are not supported")
-        self.app.update(text)
-        self._send(200, b"update applied\n", "text/plain; charset=utf-8")
-
-    def _pick_format(self, res: QueryResult, params: dict[str, list[str]]) -> str:
-        offers = GRAPH_TYPES if res.kind == "graph" else SELECT_TYPES
-        for key in ("format", "output"):
-            if params.get(key):
-                want = params[key][0].strip().lower()
-                fmt = FORMAT_ALIASES.get(want) or dict(offers).get(want.split(";")[0])
-                if fmt == "json" and res.kind == "graph":
-                    fmt = "jsonld"
-                if fmt == "xml" and res.kind == "graph":
-                    fmt = "rdfxml"
-                if fmt in {f for _, f in offers}:
-                    return fmt
-        fmt = negotiate(self.headers.get("Accept"), offers)
-        if fmt is None:
-            raise HttpError(406, "none of the Accept types is available; this result can be "
-                            + ", ".join(m for m, _ in offers))
-        return fmt
-
-    def _query(self, q: dict[str, list[str]], params: dict[str, list[str]]) -> None:
-        from .sparql import MEDIA_TYPES, render
-
-        text = _one(q, "query")
-        res, truncated = self.app.run(text, None, params.get("default-graph-uri", []),
-                                      params.get("named-graph-uri", []))
-        fmt = self._pick_format(res, params)
-        headers = {"Vary": "Accept"}
-        if truncated:
-            headers["X-Digiprov-Truncated"] = f"max-rows={self.app.opts.max_rows}"
-        self._send(200, render(res, fmt), MEDIA_TYPES[fmt], headers)
-
-    def _service_description(self, qs: dict[str, list[str]]) -> None:
-        from .sparql import MEDIA_TYPES
-
-        fmt = None
-        if qs.get("format"):
-            fmt = FORMAT_ALIASES.get(qs["format"][0].lower())
-        offers = GRAPH_TYPES[:5]
-        if fmt not in {f for _, f in offers}:
-            fmt = negotiate(self.headers.get("Accept"), offers) or "turtle"
-        host = self.headers.get("Host") or ""
-        if not re.fullmatch(r"[\w.-]+(:\d+)?|\[[0-9a-fA-F:.]+\](:\d+)?", host):
-            host = "{}:{}".format(*self.server.server_address[:2])
-        body = self.app.service_description(f"http://{host}/sparql", fmt)
-        self._send(200, body, MEDIA_TYPES[fmt], {"Vary": "Accept"})
-
-    # -------------------------------------------------------------- the page
-
-    def _page(self, qs: dict[str, list[str]]) -> None:
-        from .sparql import load_query
-
-        text = _one(qs, "query", required=False)
-        params_text = _one(qs, "params", required=False) or ""
-        name = _one(qs, "name", required=False)
-        if name and not text:
-            nq = load_query(name, self.app.opts.queries_dirs)
-            text = nq.text
-            params_text = "\n".join(f"{k}={v}" for k, v in nq.examples.items())
-        result_html = ""
-        if text:
-            try:
-                from .sparql import bind_terms, parse_params
-
-                values = parse_params(ln.strip() for ln in params_text.splitlines() if ln.strip())
-                res, truncated = self.app.run(text, bind_terms(text, values) or None)
-                result_html = self._result_html(res, truncated)
-            except (QueryError, InputError, QueryTimeout, ServerBusy) as e:
-                result_html = f'<p class="error">{html.escape(str(e))}</p>'
-        body = render_page(self.app, text or "", params_text, result_html).encode()
-        self._send(200, body, "text/html; charset=utf-8", {
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                       "form-action 'self'; base-uri 'none'",
-            "X-Content-Type-Options": "nosniff",
-        })
-
-    def _result_html(self, res: QueryResult, truncated: bool) -> str:
-        from .sparql import display_term, render
-
-        if res.kind == "ask":
-            return f'<p class="ask">{"true" if res.boolean else "false"}</p>'
-        if res.kind == "graph":
-            ttl = render(res, "turtle").decode("utf-8", "replace")
-            return f"<pre>{html.escape(ttl)}</pre>"
-        head = "".join(f"<th>{html.escape(v)}</th>" for v in res.vars)
-        rows = []
-        for row in res.rows:
-            cells = []
-            for t in row:
-                shown = html.escape(display_term(t, self.app.id_base))
-                if isinstance(t, URIRef):
-                    href = "/?" + urllib.parse.urlencode({"query": f"DESCRIBE <{t}>"})
-                    shown = f'<a href="{html.escape(href)}">{shown}</a>'
-                cells.append(f"<td>{shown}</td>")
-            rows.append("<tr>" + "".join(cells) + "</tr>")
-        n = len(res.rows)
-        note = f" (cut at the {self.app.opts.max_rows}-row limit)" if truncated else ""
-        if self.app.id_base and any(isinstance(t, URIRef) and str(t).startswith(self.app.id_base)
-                                    for row in res.rows for t in row):
-            note += f"; id: = {html.escape(self.app.id_base)}"
-        return (f'<p class="count">{n} row{"s" if n != 1 else ""}{note}</p>'
-                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _one(params: dict[str, list[str]], key: str, required: bool = True) -> str | None:
@@ -679,63 +454,333 @@ def _one(params: dict[str, list[str]], key: str, required: bool = True) -> str |
     return vals[0]
 
 
-PAGE_CSS = """
-body{font:15px/1.45 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;color:#1d2330}
-header{background:#1d3557;color:#fff;padding:.6em 1.2em}header h1{font-size:1.2em;margin:0}
-main{display:flex;gap:1.5em;padding:1em 1.2em;flex-wrap:wrap}
-section.q{flex:3 1 420px;min-width:0}aside{flex:1 1 260px;font-size:.9em}
-#results{overflow-x:auto}
-textarea{width:100%;box-sizing:border-box;font:13px/1.4 ui-monospace,monospace}
-button{margin:.4em 0;padding:.35em 1.2em}table{border-collapse:collapse;margin-top:.5em}
-th,td{border:1px solid #ccd;padding:.2em .5em;text-align:left;vertical-align:top}
-th{background:#eef1f6}.error{color:#a0001a;white-space:pre-wrap}pre{background:#f6f7f9;
-padding:.6em;overflow:auto}aside li{margin:.4em 0}aside .d{color:#556}a{color:#1d4ed8}
-"""
-
-
-def render_page(app: SparqlApp, text: str, params_text: str, result_html: str) -> str:
-    e = html.escape
-    examples = "".join(
-        f'<li><a href="/?{e(urllib.parse.urlencode({"name": q.name}))}">{e(q.title)}</a>'
-        f' <code>{e(q.name)}</code><div class="d">{e(q.description)}</div></li>'
-        for q in app.named)
-    mode = "read-write" if app.opts.allow_update else "read-only"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>digiprov SPARQL</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{PAGE_CSS}</style></head><body>
-<header><h1>digiprov SPARQL</h1></header>
-<main><section class="q">
-<form method="post" action="/">
-<label for="query">Query (prefixes dp:, skos:, schema:, org:, eli:, prov:, time: … are
-predeclared; the default graph is the union of all graphs)</label>
-<textarea id="query" name="query" rows="14">{e(text)}</textarea>
-<label for="params">Parameters, one <code>name=value</code> a line (<code>&lt;iri&gt;</code>,
-<code>2021-03-31</code>, <code>"text"@zh</code> …)</label>
-<textarea id="params" name="params" rows="2">{e(params_text)}</textarea>
-<button type="submit">Run</button></form>
-<div id="results">{result_html}</div>
-</section>
-<aside><h2>Example questions</h2><ul>{examples}</ul>
-<p>Endpoint: <code>/sparql</code> (SPARQL 1.1 Protocol, {mode}; time limit
-{app.opts.timeout:g} s, at most {app.opts.max_rows} rows). <a href="/sparql">Service
-description</a>.</p></aside></main></body></html>
-"""
-
-
-def make_server(app: SparqlApp | None, host: str = "127.0.0.1", port: int = 0
-                ) -> ThreadingHTTPServer:
-    """A server for ``app`` (which may be set later as ``server.RequestHandlerClass.app``)."""
-    handler = type("BoundHandler", (Handler,), {"app": app})
-    # The stdlib's listen backlog of 5 drops SYNs when a few dozen clients connect at once,
-    # which costs each of them a 1 s retransmit.
-    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})
+def _parse_qs(text: str) -> dict[str, list[str]]:
     try:
-        server = server_class((host, port), handler)
-    except OSError as e:
-        raise InputError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
-    server.daemon_threads = True
-    return server
+        return urllib.parse.parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise HttpError(400, "a parameter is not valid UTF-8 once percent-decoded") from None
+
+
+def build_asgi(app: SparqlApp) -> Any:
+    """The Starlette application serving ``app``."""
+    from jinja2 import Environment, FileSystemLoader
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from .sparql import MEDIA_TYPES, bind_terms, display_term, load_query, parse_params, render
+
+    templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                            auto_reload=False)
+    opts = app.opts
+
+    def respond(status: int, body: bytes, ctype: str,
+                headers: dict[str, str] | None = None) -> Response:
+        return Response(body, status, {**CORS, **(headers or {})}, media_type=ctype)
+
+    def error(e: HttpError) -> Response:
+        return respond(e.status, (e.message + "\n").encode(), "text/plain; charset=utf-8",
+                       e.headers)
+
+    def guarded(handler: Callable) -> Callable:
+        """Library errors become the endpoint's one-line text errors with their status."""
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HttpError as e:
+                return error(e)
+            except (QueryTimeout, ServerBusy) as e:
+                return error(HttpError(503, str(e), {"Retry-After": "5"}))
+            except (QueryError, InputError) as e:
+                return error(HttpError(400, str(e)))
+            except DigiprovError as e:
+                return error(HttpError(500, str(e)))
+
+        return endpoint
+
+    def query_string(request: Request) -> dict[str, list[str]]:
+        raw: bytes = request.scope.get("query_string", b"")
+        if len(raw) + len(request.scope.get("raw_path", b"")) > opts.max_request_bytes:
+            raise HttpError(414, "request URI too long; POST the query instead")
+        try:
+            return _parse_qs(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise HttpError(400, "the query string is not valid UTF-8") from None
+
+    async def body_of(request: Request) -> bytes:
+        limit = opts.max_request_bytes
+        too_big = HttpError(413, "", {"Connection": "close"})
+        length_header = request.headers.get("content-length")
+        if length_header is not None:
+            try:
+                length = int(length_header)
+            except ValueError:
+                raise HttpError(400, "bad Content-Length") from None
+            if length > limit:
+                if length <= DRAIN_LIMIT:
+                    # Read what the client is sending so it sees the 413 instead of a reset.
+                    async for _chunk in request.stream():
+                        pass
+                too_big.message = (f"request body of {length} bytes exceeds the limit of "
+                                   f"{limit} bytes")
+                raise too_big
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                too_big.message = f"request body exceeds the limit of {limit} bytes"
+                raise too_big
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def media_type(request: Request) -> str:
+        """The request's media type; any charset but UTF-8 is refused (SPARQL text is UTF-8)."""
+        raw = request.headers.get("content-type") or ""
+        ctype, *params = [p.strip() for p in raw.split(";")]
+        for p in params:
+            name, _, value = p.partition("=")
+            if name.strip().lower() == "charset" and \
+                    value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+                raise HttpError(415, f"unsupported charset {value.strip()!r}; send UTF-8")
+        return ctype.lower()
+
+    def endpoint_url(request: Request) -> str:
+        host = request.headers.get("host") or ""
+        if not _HOST.fullmatch(host):
+            server = request.scope.get("server") or (opts.host, opts.port)
+            host = f"{server[0]}:{server[1]}"
+        return f"http://{host}/sparql"
+
+    def refuse_update() -> None:
+        if not opts.allow_update:
+            raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused "
+                            "(start 'digiprov serve --allow-update' to accept it)",
+                            {"Connection": "close"})
+
+    # -------------------------------------------------------------- /sparql
+
+    async def sparql(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(b"", 204, {
+                **CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers":
+                    request.headers.get("access-control-request-headers")
+                    or "Content-Type, Accept",
+                "Access-Control-Max-Age": "86400", "Allow": SPARQL_METHODS})
+        qs = query_string(request)
+        if request.method in ("GET", "HEAD"):
+            if "update" in qs:
+                refuse_update()
+                raise HttpError(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
+            if "query" in qs:
+                return await run_query(request, _one(qs, "query"), qs)
+            return await service_description(request, qs)
+        ctype = media_type(request)
+        if ctype == "application/sparql-update":
+            refuse_update()
+        text = await body_text(request)
+        if ctype == "application/x-www-form-urlencoded":
+            form = _parse_qs(text)
+            if "query" in form and "update" in form:
+                raise HttpError(400, "give either query= or update=, not both")
+            if "update" in form:
+                refuse_update()
+                return await run_update(_one(form, "update"), form)
+            if "query" in form:
+                return await run_query(request, _one(form, "query"), {**qs, **form})
+            raise HttpError(400, "the form has no query= (or update=) field")
+        if ctype == "application/sparql-query":
+            return await run_query(request, text, qs)
+        if ctype == "application/sparql-update":
+            return await run_update(text, qs)
+        raise HttpError(415, f"unsupported Content-Type {ctype or '(none)'!r}; use "
+                        "application/sparql-query, application/sparql-update or "
+                        "application/x-www-form-urlencoded")
+
+    async def body_text(request: Request) -> str:
+        try:
+            return (await body_of(request)).decode("utf-8")
+        except UnicodeDecodeError:
+            raise HttpError(400, "the request body is not valid UTF-8") from None
+
+    async def run_query(request: Request, text: str, params: dict[str, list[str]]) -> Response:
+        accept = request.headers.get("accept")
+        formats = (pick_format("select", params, accept), pick_format("graph", params, accept))
+        ans = await app.run(text, None, params.get("default-graph-uri", []),
+                            params.get("named-graph-uri", []), base_iri=endpoint_url(request),
+                            formats=formats)
+        if ans.fmt is None:
+            offers = GRAPH_TYPES if ans.kind == "graph" else SELECT_TYPES
+            raise HttpError(406, "none of the Accept types is available; this result can be "
+                            + ", ".join(m for m, _ in offers))
+        headers = {"Vary": "Accept"}
+        if ans.truncated:
+            headers["X-Digiprov-Truncated"] = f"max-rows={opts.max_rows}"
+        return respond(200, ans.body or b"", MEDIA_TYPES[ans.fmt], headers)
+
+    async def run_update(text: str, params: dict[str, list[str]]) -> Response:
+        if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
+            raise HttpError(400, "using-graph-uri / using-named-graph-uri are not supported")
+        await run_in_threadpool(app.update, text)
+        return respond(200, b"update applied\n", "text/plain; charset=utf-8")
+
+    async def service_description(request: Request, qs: dict[str, list[str]]) -> Response:
+        fmt = FORMAT_ALIASES.get(qs["format"][0].lower()) if qs.get("format") else None
+        offers = GRAPH_TYPES[:5]
+        if fmt not in {f for _, f in offers}:
+            fmt = negotiate(request.headers.get("accept"), offers) or "turtle"
+        body = await run_in_threadpool(app.service_description, endpoint_url(request), fmt)
+        return respond(200, body, MEDIA_TYPES[fmt], {"Vary": "Accept"})
+
+    # -------------------------------------------------------------- the page
+
+    async def page(request: Request) -> Response:
+        qs = query_string(request)
+        if request.method == "POST":
+            if media_type(request) != "application/x-www-form-urlencoded":
+                raise HttpError(415, "the query page takes application/x-www-form-urlencoded")
+            qs = _parse_qs(await body_text(request))
+        text = _one(qs, "query", required=False)
+        params_text = _one(qs, "params", required=False) or ""
+        name = _one(qs, "name", required=False)
+        if name and not text:
+            nq = load_query(name, opts.queries_dirs)
+            text = nq.text
+            params_text = "\n".join(f"{k}={v}" for k, v in nq.examples.items())
+        result, problem = None, None
+        if text:
+            try:
+                values = parse_params(ln.strip() for ln in params_text.splitlines() if ln.strip())
+                ans = await app.run(text, bind_terms(text, values) or None,
+                                    base_iri=endpoint_url(request))
+                result = page_result(ans)
+            except (QueryError, InputError, QueryTimeout, ServerBusy) as e:
+                problem = str(e)
+        html = templates.get_template("sparql.html").render(
+            text=text or "", params_text=params_text, result=result, error=problem,
+            examples=[{"name": q.name, "title": q.title, "description": q.description,
+                       "link": urllib.parse.urlencode({"name": q.name})} for q in app.named],
+            mode="read-write" if opts.allow_update else "read-only",
+            timeout=f"{opts.timeout:g}", max_rows=opts.max_rows)
+        return respond(200, html.encode(), "text/html; charset=utf-8", {
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                       "form-action 'self'; base-uri 'none'",
+            "X-Content-Type-Options": "nosniff",
+        })
+
+    def page_result(ans: Answer) -> dict[str, Any]:
+        res = ans.result
+        assert res is not None
+        if res.kind == "ask":
+            return {"kind": "ask", "boolean": res.boolean}
+        if res.kind == "graph":
+            return {"kind": "graph", "turtle": render(res, "turtle").decode("utf-8", "replace")}
+        rows = []
+        for row in res.rows:
+            cells = []
+            for t in row:
+                href = None
+                if isinstance(t, URIRef):
+                    href = "/?" + urllib.parse.urlencode({"query": f"DESCRIBE <{t}>"})
+                cells.append((display_term(t, app.id_base), href))
+            rows.append(cells)
+        shows_ids = bool(app.id_base) and any(
+            isinstance(t, URIRef) and str(t).startswith(app.id_base)
+            for row in res.rows for t in row)
+        return {"kind": "select", "vars": res.vars, "rows": rows, "truncated": ans.truncated,
+                "id_base": app.id_base if shows_ids else None}
+
+    # -------------------------------------------------------------- errors outside a route
+
+    async def http_exception(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        path = request.url.path
+        if exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "")
+            return error(HttpError(405, f"{request.method} is not allowed on {path}; use "
+                                   f"{allowed}", {"Allow": allowed}))
+        if exc.status_code == 404:
+            return error(HttpError(404, f"no such resource {path}; the endpoint is /sparql"))
+        return error(HttpError(exc.status_code, exc.detail, dict(exc.headers or {})))
+
+    routes = [
+        Route("/sparql", guarded(sparql), methods=SPARQL_METHODS.split(", ")),
+        Route("/", guarded(page), methods=PAGE_METHODS.split(", ")),
+        Route("/index.html", guarded(page), methods=PAGE_METHODS.split(", ")),
+    ]
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_exception})
+
+
+# ------------------------------------------------------------------ serving
+
+
+class HttpServer:
+    """uvicorn serving a :class:`SparqlApp` on a socket bound when this is made, so a busy port
+    fails before anything else starts. ``serve_forever`` blocks (in any thread);
+    ``shutdown`` from another thread makes it return."""
+
+    def __init__(self, app: SparqlApp | None, host: str = "127.0.0.1", port: int = 0):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        # proto=IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off only on sockets that
+        # say they are TCP, and with it on every response written in two parts (headers, then
+        # body) waits for the client's delayed ACK, 40 ms on Linux.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+            # Listening now, clients that connect before uvicorn runs wait in the backlog
+            # instead of being refused.
+            sock.listen(BACKLOG)
+        except OSError as e:
+            sock.close()
+            raise InputError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+        self.socket = sock
+        self.server_address = sock.getsockname()[:2]
+        self.app = app
+        self._server: Any = None
+        self._exit = False
+        self._running = threading.Event()
+        self._done = threading.Event()
+
+    def serve_forever(self) -> None:
+        import logging
+
+        import uvicorn
+
+        if self.app is None:
+            raise RuntimeError("HttpServer.app is not set")
+        config = uvicorn.Config(build_asgi(self.app), log_level="warning",
+                                access_log=self.app.opts.access_log, lifespan="off",
+                                timeout_graceful_shutdown=5, server_header=False,
+                                date_header=True)
+        if self.app.opts.access_log:  # log_level="warning" mutes the access log too
+            logging.getLogger("uvicorn.access").setLevel(logging.INFO)
+        config.backlog = BACKLOG
+        self._server = uvicorn.Server(config)
+        self._server.should_exit = self._exit
+        self._running.set()
+        try:
+            self._server.run(sockets=[self.socket])
+        finally:
+            self._done.set()
+
+    def shutdown(self) -> None:
+        self._exit = True
+        if self._running.is_set():
+            self._server.should_exit = True
+            self._done.wait(15)
+
+    def server_close(self) -> None:
+        self.socket.close()
+
+
+def make_server(app: SparqlApp | None, host: str = "127.0.0.1", port: int = 0) -> HttpServer:
+    """A server for ``app`` (which may be set later as ``server.app``)."""
+    return HttpServer(app, host, port)
 
 
 def open_app(cfg: Any, opts: ServerOptions) -> SparqlApp:
@@ -746,15 +791,19 @@ def open_app(cfg: Any, opts: ServerOptions) -> SparqlApp:
 
     ds = cfg.open()
     runner: Any = None
-    if opts.allow_update:
-        if ds.backend == "oxigraph":
-            ds.close()
-            ds = open_writable(dataset_path(cfg.out).resolve() / "oxigraph")
-        runner = ThreadRunner(ds, max(2, opts.workers))
-    elif opts.workers > 0:
-        runner = ProcessRunner({"out_dir": str(cfg.out), "store": cfg.store,
-                                "seeds_dir": str(cfg.seeds) if cfg.seeds else None,
-                                "check_stale": False, "base": cfg.base}, opts.workers)
+    try:
+        if opts.allow_update:
+            if ds.backend == "oxigraph":
+                ds.close()
+                ds = open_writable(dataset_path(cfg.out).resolve() / "oxigraph")
+            runner = ThreadRunner(ds, max(2, opts.workers))
+        elif opts.workers > 0:
+            runner = ProcessRunner({"out_dir": str(cfg.out), "store": cfg.store,
+                                    "seeds_dir": str(cfg.seeds) if cfg.seeds else None,
+                                    "check_stale": False, "base": cfg.base}, opts.workers)
+    except BaseException:
+        ds.close()
+        raise
     return SparqlApp(ds, opts, runner, id_base=id_namespace(cfg.base))
 
 
@@ -766,29 +815,33 @@ def run_server(cfg: Any, opts: ServerOptions, announce: Callable[[str], None] = 
     except BaseException:
         server.server_close()
         raise
-    server.RequestHandlerClass.app = app  # type: ignore[attr-defined]
-    host, port = server.server_address[:2]
+    server.app = app
+    host, port = server.server_address
     mode = "read-write" if opts.allow_update else "read-only"
     runner = ("threads" if isinstance(app.runner, ThreadRunner)
               else f"{opts.workers} worker processes")
     announce(f"digiprov: SPARQL endpoint http://{host}:{port}/sparql, query page "
              f"http://{host}:{port}/ ({mode}, {runner}, timeout {opts.timeout:g} s, "
              f"max {opts.max_rows} rows); Ctrl-C stops")
+
     def stop(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
-        # A server started in the background ignores SIGINT; let SIGTERM stop it cleanly.
+        # uvicorn shuts down gracefully on SIGTERM/SIGINT, then raises the signal again with
+        # the handler it found: this one, so the process ends with status 0, not -15.
         signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        app.runner.close()
-        app.ds.close()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.server_close()
+            app.runner.close()
+            app.ds.close()
 
 
-__all__ = ["ServerOptions", "SparqlApp", "make_server", "open_app", "run_server",
-           "ThreadRunner", "ProcessRunner", "negotiate", "render_page"]
+__all__ = ["ServerOptions", "SparqlApp", "HttpServer", "make_server", "open_app", "run_server",
+           "ThreadRunner", "ProcessRunner", "Job", "Answer", "execute", "build_asgi",
+           "negotiate", "pick_format"]

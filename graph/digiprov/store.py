@@ -71,13 +71,16 @@ class DigiDataset(ABC):
     @abstractmethod
     def query(self, sparql: str, bindings: dict[str, Node] | None = None, *, union: bool = True,
               default_graphs: list[URIRef] | None = None,
-              named_graphs: list[URIRef] | None = None) -> QueryResult:
+              named_graphs: list[URIRef] | None = None,
+              base_iri: str | None = None) -> QueryResult:
         """Run a SPARQL query. ``bindings`` (variable name -> RDF term) restrict variables
         like a substitution; a term can never change the query's structure (Oxigraph gets them
         as an escaped VALUES block, rdflib as ``initBindings``).
 
         The default graph is the union of all graphs unless ``union`` is false or
-        ``default_graphs`` names graphs (SPARQL Protocol's default-graph-uri)."""
+        ``default_graphs`` names graphs (SPARQL Protocol's default-graph-uri). ``base_iri``
+        resolves relative IRIs (``<s>``) the query does not give a BASE for; without it they
+        are a syntax error."""
         ...
 
     def update(self, sparql: str) -> None:
@@ -152,10 +155,12 @@ class OxigraphDataset(DigiDataset):
         return self.store
 
     def query(self, sparql, bindings=None, *, union=True, default_graphs=None,
-              named_graphs=None):
+              named_graphs=None, base_iri=None):
         import pyoxigraph as ox
 
         kwargs: dict[str, Any] = {}
+        if base_iri is not None:
+            kwargs["base_iri"] = base_iri
         if default_graphs is not None:
             kwargs["default_graph"] = [to_ox(g) for g in default_graphs]
         elif union:
@@ -295,7 +300,7 @@ class MemoryDataset(DigiDataset):
         self.manifest = manifest or {}
 
     def query(self, sparql, bindings=None, *, union=True, default_graphs=None,
-              named_graphs=None):
+              named_graphs=None, base_iri=None):
         from rdflib import Graph
         from rdflib.plugins.sparql.parser import parseQuery
 
@@ -315,7 +320,7 @@ class MemoryDataset(DigiDataset):
             # Dataset would leak between concurrent queries.
             target = Dataset(store=self.ds.store, default_union=union)
         try:
-            res = target.query(text, initBindings=bindings or {})
+            res = target.query(text, initBindings=bindings or {}, base=base_iri)
             if res.type == "ASK":
                 return QueryResult("ask", boolean=bool(res.askAnswer))
             if res.type == "SELECT":
