@@ -468,3 +468,31 @@ def test_thread_mode_timeout_in_process():
         server.shutdown()
         server.server_close()
         app.runner.close()
+
+
+def test_unknown_method_405_with_allow(endpoint):
+    for path, allowed in (("/sparql", "GET, HEAD, POST, OPTIONS"), ("/", "GET, HEAD, POST")):
+        status, headers, body = http("PUT", endpoint + path + "?query=ASK%7B%7D", b"x",
+                                     {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 405 and headers["Allow"] == allowed
+        assert headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert body.decode() == f"PUT is not allowed on {path}; use {allowed}\n"
+        assert headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_relative_iris_resolve_against_the_endpoint(endpoint):
+    """W3C query_content_type_construct: CONSTRUCT { <s> <p> 1 } has relative IRIs, which
+    the endpoint URL (the query's retrieval IRI) resolves."""
+    status, headers, body = http("POST", endpoint + "/sparql", b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+                                 {"Content-Type": "application/sparql-query",
+                                  "Accept": "application/n-triples"})
+    assert status == 200 and headers["Content-Type"] == "application/n-triples"
+    host = endpoint.removeprefix("http://")
+    assert body.decode().strip() == (f"<http://{host}/s> <http://{host}/p> "
+                                     '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+
+
+def test_non_utf8_charset_415(endpoint):
+    status, _, body = http("POST", endpoint + "/sparql", "ASK {}".encode("utf-16"),
+                           {"Content-Type": "application/sparql-query; charset=UTF-16"})
+    assert status == 415 and body == b"unsupported charset 'UTF-16'; send UTF-8\n"

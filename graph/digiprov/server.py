@@ -58,7 +58,7 @@ CORS = {
     "Access-Control-Expose-Headers": "X-Digiprov-Truncated, Content-Type",
 }
 SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
-PAGE_METHODS = "GET, HEAD, POST"
+ALLOWED = {"/sparql": SPARQL_METHODS, "/": "GET, HEAD, POST", "/index.html": "GET, HEAD, POST"}
 # A few dozen clients connecting at once overflow a small listen backlog, and each dropped SYN
 # costs its client a 1 s retransmit.
 BACKLOG = 1024
@@ -700,18 +700,16 @@ def build_asgi(app: SparqlApp) -> Any:
         assert isinstance(exc, HTTPException)
         path = request.url.path
         if exc.status_code == 405:
-            allowed = (exc.headers or {}).get("Allow", "")
+            # Starlette keeps a route's methods in a set; say them in a stable order
+            allowed = ALLOWED.get(path) or (exc.headers or {}).get("Allow", "")
             return error(HttpError(405, f"{request.method} is not allowed on {path}; use "
                                    f"{allowed}", {"Allow": allowed}))
         if exc.status_code == 404:
             return error(HttpError(404, f"no such resource {path}; the endpoint is /sparql"))
         return error(HttpError(exc.status_code, exc.detail, dict(exc.headers or {})))
 
-    routes = [
-        Route("/sparql", guarded(sparql), methods=SPARQL_METHODS.split(", ")),
-        Route("/", guarded(page), methods=PAGE_METHODS.split(", ")),
-        Route("/index.html", guarded(page), methods=PAGE_METHODS.split(", ")),
-    ]
+    routes = [Route(path, guarded(sparql if path == "/sparql" else page),
+                    methods=methods.split(", ")) for path, methods in ALLOWED.items()]
     return Starlette(routes=routes, exception_handlers={HTTPException: http_exception})
 
 
