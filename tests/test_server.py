@@ -496,3 +496,38 @@ def test_non_utf8_charset_415(endpoint):
     status, _, body = http("POST", endpoint + "/sparql", "ASK {}".encode("utf-16"),
                            {"Content-Type": "application/sparql-query; charset=UTF-16"})
     assert status == 415 and body == b"unsupported charset 'UTF-16'; send UTF-8\n"
+
+
+def test_process_runner_busy_timeout_and_recovery(built_out):
+    """One worker: a second query waits at most its time limit for it (ServerBusy), the
+    runaway one is stopped (QueryTimeout), and the replacement worker answers."""
+    import asyncio
+
+    from digiprov.server import Job, ProcessRunner, QueryTimeout, ServerBusy
+
+    runner = ProcessRunner({"out_dir": str(built_out), "check_stale": False}, workers=1)
+
+    async def scenario():
+        slow = asyncio.ensure_future(runner.run(Job(SLOW, formats=("json", "turtle")), 1.5))
+        await asyncio.sleep(0.2)
+        with pytest.raises(ServerBusy, match="stayed busy for 0.5 s"):
+            await runner.run(Job("ASK {}", formats=("json", "turtle")), 0.5)
+        with pytest.raises(QueryTimeout, match="1.5 s time limit and was stopped"):
+            await slow
+        ans = await runner.run(Job("ASK { ?x a dp:Province }", formats=("json", "turtle")), 30)
+        return ans
+
+    try:
+        ans = asyncio.run(scenario())
+    finally:
+        runner.close()
+    assert (ans.kind, ans.fmt, json.loads(ans.body)["boolean"]) == ("ask", "json", True)
+
+
+def test_process_runner_reports_a_dataset_it_cannot_open(tmp_path):
+    from digiprov.errors import StoreError
+    from digiprov.server import ProcessRunner
+
+    with pytest.raises(StoreError, match="query worker cannot open the dataset: no built "
+                                         "dataset"):
+        ProcessRunner({"out_dir": str(tmp_path / "nothing"), "check_stale": False}, workers=1)
