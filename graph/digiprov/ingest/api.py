@@ -12,7 +12,8 @@ from ..errors import InputError, SeedError
 from . import candidates as C
 from .gazetteer import Gazetteer, from_seeds
 from .gazetteer import load as _load_gz
-from .pipeline import KIND_OF_SECTION, LOW_CONFIDENCE, Result, run
+from .pipeline import run
+from .records import KIND_OF_SECTION, LOW_CONFIDENCE, Result
 
 CANDIDATES = "candidates.yaml"
 PREVIEW = "candidates.trig"
