@@ -32,7 +32,7 @@ def milestones(ps, lk, notes: list[X.Span]) -> None:
             lk.warnings.append(f"p{para}: target '{d.text}' has no responsible organisation; "
                                "skipped")
             continue
-        lk.found.append(("deadline", d.text, d.attrs["date"].isoformat(), resp))
+        lk.found.append(("deadline", d.text, d.attrs["date"].isoformat(), resp, conf))
         target = d.attrs["target"]
         clause = re.sub(r"^[，,：:]", "", target)
         if lk.seen_milestone(d.attrs["date"].isoformat(), resp, clause):

@@ -36,11 +36,11 @@ def observation(ps, lk, q: X.Span, places) -> None:
     if area is None:
         lk.warnings.append(f"p{p.para}: quantity '{q.text}' has no place; skipped")
         return
-    lk.found.append(("quantity", a["value"], a["unit"], a["qualifier"], measure, area))
+    conf = q.conf if measure else min(q.conf, 0.5)
+    lk.found.append(("quantity", a["value"], a["unit"], a["qualifier"], measure, area, conf))
     if lk.seen_fact(("observations", float(a["value"]), ukey, area)):
         return
     period, ptext = _period(t, q, lk)
-    conf = q.conf
     if measure:
         ent = lk.known(measure, ("indicators",))
         ikey = ent.key if ent else lk.by_label.get(("indicators", label_key(measure)))
@@ -53,7 +53,6 @@ def observation(ps, lk, q: X.Span, places) -> None:
         ikey = lk.keys.make("ind-" + slugify(a["unit"], 3) + "-count")
         lk.cands[ikey] = Candidate("indicators", ikey, {"zh": f"未命名指标（{q.text}）"}, [],
                                    0.4, ["indicator not found in the text: name it"])
-        conf = min(conf, 0.5)
     key = lk.keys.make(f"obs-{lk.src[:24]}-p{p.para}-{off + q.start}")
     f = {"indicator": ikey, "value": a["value"], "unit": ukey, "qualifier": qkey,
          "value_text": q.text, "period": period}

@@ -55,7 +55,7 @@ def memberships(ps, lk) -> None:
             conf = 0.6
         if org is None:
             continue
-        lk.found.append(("membership", k, role, org[1]))
+        lk.found.append(("membership", k, role, org[1], conf))
         if lk.seen_fact(("memberships", k, org[1], role_key)):
             continue
         mk = lk.keys.make(f"{k}-{org[1]}"[:60])
