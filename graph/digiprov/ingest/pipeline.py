@@ -14,6 +14,7 @@ and :mod:`.english` adds the @en placeholders at the end.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from ..errors import InputError
@@ -62,6 +63,9 @@ def run(path: str | Path, *, title: str, publisher: str, date: str, url: str | N
                          "Chinese title (zh)")
     if not publisher or not publisher.strip():
         raise InputError("--publisher is empty")
+    for name, value in (("--title", title), ("--publisher", publisher), ("--url", url or "")):
+        if any(unicodedata.category(ch)[0] == "C" for ch in value):
+            raise InputError(f"{name} {value!r} contains control characters")
     if url is not None and not re.match(r"^https?://\S+$", url):
         raise InputError(f"--url '{url}' is not an http(s) URL")
     encoding, warnings = open_text(path, strict)

@@ -142,6 +142,10 @@ def normalize(text: str) -> str:
             n = unicodedata.normalize("NFKC", ch)
             if len(n) != 1:
                 n = ch
+            # Control and format characters (BEL, zero-width space, a stray BOM) are not text;
+            # a space keeps the offsets and ends a name as punctuation would.
+            if unicodedata.category(n) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") and n != "\t":
+                n = " "
             n = {"—": "-", "–": "-", "－": "-", "～": "-", "~": "-", "‐": "-", "―": "-",
                  "〜": "-"}.get(n, n)
             _CHAR_CACHE[ch] = n
