@@ -148,3 +148,19 @@ def test_degenerate_inputs(tmp_path, text):
 
     res = run_case(text, tmp_path)
     assert res == "ok" or res.startswith("input error: ")
+
+
+def test_devset_split_and_gold_files_are_complete():
+    """Every development text has a gold file that parses, and both halves are real (the texts
+    themselves live outside the repository: scripts/devset, scripts/eval_devset)."""
+    from digiprov.ingest.evaluate import read_gold
+
+    gold = REPO / "tests" / "gold" / "devset"
+    rows = [ln.split("\t") for ln in (gold / "SPLIT.tsv").read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith(("#", "stem\t"))]
+    assert all(len(r) == 10 for r in rows)
+    halves = {r[0]: r[1] for r in rows}
+    assert set(halves.values()) == {"tune", "test"}
+    assert sum(h == "test" for h in halves.values()) >= 6 and len(halves) >= 12
+    for stem in halves:
+        assert read_gold(gold / f"{stem}.tsv"), stem
