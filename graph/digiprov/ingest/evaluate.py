@@ -77,6 +77,13 @@ def _alts(text: str) -> frozenset:
     return frozenset(label_key(x) for x in text.split("|") if x.strip())
 
 
+def _phrases(text: str) -> frozenset:
+    """Deadline phrases compare without 到/于 in front or a bracketed weekday."""
+    from .dates import phrase_key
+
+    return frozenset(label_key(phrase_key(x)) for x in text.split("|") if x.strip())
+
+
 def _qual(word: str) -> str:
     w = (word or "").strip()
     if not w:
@@ -125,12 +132,13 @@ def read_gold(path: str | Path) -> list[Item]:
                           "mentions"):
                 if not value:
                     raise ValueError(f"{kind} needs a value (the related entity)")
-                items.append(Item(kind, _alts(label), _alts(value), text=f"{label} {value}"))
+                items.append(Item(kind, _phrases(label) if kind == "mentions" else _alts(label),
+                                  _alts(value), text=f"{label} {value}"))
             elif kind == "holdsPosition":
                 items.append(Item(kind, _alts(label), label_key(value), _alts(unit),
                                   text=f"{label} {value} {unit}"))
             elif kind == "deadline":
-                items.append(Item(kind, _alts(label), date, _alts(value),
+                items.append(Item(kind, _phrases(label), date, _alts(value),
                                   text=f"{label} {date}"))
             elif kind == "value":
                 items.append(Item(kind, frozenset(), (_num(value), unit), _qual(qual),
@@ -186,7 +194,7 @@ def predicted(result) -> list[Item]:
             items.append(Item("holdsPosition", labels(f[1]), label_key(f[2]), labels(f[3]),
                               text=f"{f[1]} {f[2]} {f[3]}", conf=f[4] if len(f) > 4 else 0.8))
         elif kind == "deadline":
-            items.append(Item(kind, frozenset({label_key(f[1])}), f[2], labels(f[3]),
+            items.append(Item(kind, _phrases(f[1]), f[2], labels(f[3]) if f[3] else frozenset(),
                               text=f"{f[1]} {f[2]}", conf=f[4] if len(f) > 4 else 0.8))
         elif kind == "quantity":
             items.append(Item("value", frozenset(), (_num(f[1]), f[2]), f[3],
@@ -200,7 +208,7 @@ def predicted(result) -> list[Item]:
     for c in result.candidates:
         if c.section == "milestones":
             for k in c.fields.get("concerns", []):
-                items.append(Item("mentions", frozenset({label_key(c.fields["deadline_text"])}),
+                items.append(Item("mentions", _phrases(c.fields["deadline_text"]),
                                   labels(k), text=f"{c.fields['deadline_text']} {k}",
                                   conf=c.confidence))
     # The same fact stated twice counts once on each side.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from calendar import monthrange
 from dataclasses import dataclass, field
 
 from . import lexicon as L
@@ -30,7 +29,15 @@ HARD_STOP = {
     "打造", "建成", "搭建", "代表", "创建", "争创", "大力发展", "申报", "共建", "联合",
     "组建", "成立", "构建", "以上", "左右", "余", "多", "个", "家", "项",
     "大力", "全力", "着力", "深入", "不断", "逐步", "统筹", "鼓励", "促进", "加大", "有效", "共同",
+    "报", "报送", "上报", "送", "到", "应用到", "完成", "形成", "拓展", "推广", "基本", "全面",
+    "推出", "上线", "依靠", "会同", "牵头", "负责", "要求", "提出", "明确", "指出", "强调",
 }
+# A token ending in one of these verbs stops a name too (充分发挥, 积极推进, 已全面建成).
+STOP_SUFFIXES = tuple(sorted((w for w in HARD_STOP if len(w) >= 2 and w not in (
+    "以上", "左右", "其中", "我们", "目前", "此外", "如此", "例如", "同时")),
+    key=len, reverse=True))
+# Single characters a walk may leave in front of a name (搭建好…, 为“智慧工地”, 2019年全市…).
+LEAD_CHARS = "好了着过成为在对将把由向从以于与和及的年月日是要"
 SOFT_STOP = {"和", "与", "及", "以及"}
 LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上线", "升级", "培育", "成立",
               "组建", "提升", "优化", "强化", "做强", "创建", "完成", "推广", "迭代", "深化",
@@ -97,6 +104,8 @@ def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: in
         w, s, _e = toks[i]
         if w in HARD_STOP or w.isdigit() or re.fullmatch(r"[0-9.%]+|[一二三四五六七八九十]+", w):
             break
+        if len(w) >= 3 and w.endswith(STOP_SUFFIXES):
+            break
         if w in SOFT_STOP:
             if crossed:
                 break
@@ -130,7 +139,26 @@ def strip_lead(text: str, start: int, end: int) -> int:
             if text.startswith(v, start) and end - start - len(v) >= 3:
                 start += len(v)
                 changed = True
+        if end - start > 3 and text[start] in LEAD_CHARS:
+            start += 1
+            changed = True
     return start
+
+
+def scope_alias(text: str, start: int, stripped: int) -> str | None:
+    """The name with the scope word strip_lead took off (全国一体化在线监管平台), kept as an
+    alias: a text may name the thing either way."""
+    head = text[start:stripped]
+    return head if head in ("全省", "全市", "全国") else None
+
+
+def token_edge(text: str, pos: int) -> bool:
+    """True when jieba puts a token boundary at ``pos`` (运行|动态 has none inside 行动)."""
+    if pos <= 0 or pos >= len(text):
+        return True
+    lo = max(0, pos - 10)
+    edges = {lo + e for _w, _s, e in cut(text[lo:min(len(text), pos + 6)])}
+    return pos in edges
 
 
 # ------------------------------------------------------------------ document titles
@@ -573,66 +601,25 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
 
 # ------------------------------------------------------------------ dated targets
 
-DEADLINE_RE = re.compile(
-    r"(?:(\d{4})年)?(?:(\d{1,2})月(?:(\d{1,2})日)?|(年))(底前|底|末前|末|前|内)|"
-    r"(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|(今年年底前?|今年底前?)|(\d{4})年底前?")
-
-
-def resolve_deadline(m: re.Match, doc_date: _dt.date, year_hint: int | None
-                     ) -> tuple[_dt.date, str] | None:
-    g = m.groups()
-    year = doc_date.year if year_hint is None else year_hint
-    if g[4] is not None:
-        if g[0]:
-            year = int(g[0])
-        if g[1]:
-            month = int(g[1])
-            if not 1 <= month <= 12:
-                return None
-            if g[2]:
-                try:
-                    return _dt.date(year, month, int(g[2])), m.group(0)
-                except ValueError:
-                    return None
-            return _dt.date(year, month, monthrange(year, month)[1]), m.group(0)
-        if g[3]:
-            return _dt.date(year, 12, 31), m.group(0)
-        return None
-    if g[5]:
-        return _dt.date(int(g[5]), 12, 31), m.group(0)
-    if g[6]:
-        return _dt.date(doc_date.year, 12, 31), m.group(0)
-    if g[7]:
-        return _dt.date(int(g[7]), 12, 31), m.group(0)
-    return None
-
-
 def find_deadlines(text: str, doc_date: _dt.date) -> list[Span]:
+    """Dated targets (:mod:`.dates`) with the clause each one sets: up to the end of the
+    sentence, or of the paragraph for a year heading it ("2020年，…")."""
+    from .dates import find
+
     out = []
-    for m in DEADLINE_RE.finditer(text):
-        phrase = m.group(0)
-        if phrase in ("年内",) and False:
-            continue
-        # A bare "N月" is a date, not a deadline; only "底/末/前" phrases are targets.
-        if re.fullmatch(r"\d{1,2}月\d{1,2}日(内)?", phrase):
-            continue
-        if m.group(4) and m.group(5) not in ("底前", "底", "末"):
-            continue  # 年内/年前 are vague
-        res = resolve_deadline(m, doc_date, None)
-        if res is None:
-            continue
-        day, _ = res
-        if phrase.startswith(("到", "至", "于")):
-            phrase = phrase[1:]
-        # The target: the clause after the phrase (up to ；or 。).
-        tail = re.match(r"[,，:：]?([^；;。]{2,60})", text[m.end():])
+    found = find(text, doc_date)
+    for i, d in enumerate(found):
+        stop = len(text)
+        if d.head:
+            nxt = [x.start for x in found[i + 1:] if x.head]
+            stop = nxt[0] if nxt else len(text)
+        tail = re.match(r"[,，:：\s]*([^；;。]{2,150})", text[d.end:stop])
+        if d.head and tail:
+            tail = re.match(r"[,，:：\s]*(.{2,300})", text[d.end:stop], re.S)
         target = tail.group(1).strip() if tail else ""
-        conf = 0.9 if re.search("底|末|前", phrase) else 0.6
-        if phrase in ("今年", "年内"):
-            conf = 0.5
-        out.append(Span("deadline", phrase, m.start() + (len(m.group(0)) - len(phrase)),
-                        m.end(), conf, {"date": day, "target": target,
-                                        "target_start": m.end() + (tail.start(1) if tail else 0)}))
+        out.append(Span("deadline", d.phrase, d.start, d.end, d.conf,
+                        {"date": d.date, "target": target,
+                         "target_start": d.end + (tail.start(1) if tail else 0)}))
     return out
 
 

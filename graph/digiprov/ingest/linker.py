@@ -254,6 +254,30 @@ class Linker:
             return self.place_key(self.city, "city")
         return None
 
+    def government(self) -> str | None:
+        """The government of the text's main place, as the body responsible for a target the
+        text assigns to no one (a guess, flagged for review; never counted as a mention)."""
+        place = self.main_place()
+        if place is None:
+            return None
+        name = self.label_of(place)
+        if name == "中国":
+            name = "国务院"
+        elif not name.endswith("人民政府"):
+            name += "人民政府"
+        ent = self.known(name, ("organizations",))
+        if ent:
+            return ent.key
+        lk = ("organizations", label_key(name))
+        if lk in self.by_label:
+            return self.by_label[lk]
+        key = self.new_entity("organizations", "org", name, [], 0, 0, 0, 0.45,
+                              {"type": "agency"}, lk)
+        c = self.cands[key]
+        c.evidence.clear()
+        c.review.append("implied: the text names no responsible body; its government is assumed")
+        return key
+
     def main_place(self) -> str | None:
         if self.city:
             return self.place_key(self.city, "city")

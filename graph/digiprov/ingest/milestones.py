@@ -28,11 +28,13 @@ def milestones(ps, lk, notes: list[X.Span]) -> None:
         conf = d.conf
         if resp is None and lk.last_org:
             resp, conf = lk.last_org, min(conf, 0.5)
+        lk.found.append(("deadline", d.text, d.attrs["date"].isoformat(), resp, conf))
+        if resp is None:
+            resp, conf = lk.government(), min(conf, 0.45)
         if resp is None:
             lk.warnings.append(f"p{para}: target '{d.text}' has no responsible organisation; "
                                "skipped")
             continue
-        lk.found.append(("deadline", d.text, d.attrs["date"].isoformat(), resp, conf))
         target = d.attrs["target"]
         clause = re.sub(r"^[，,：:]", "", target)
         if lk.seen_milestone(d.attrs["date"].isoformat(), resp, clause):
