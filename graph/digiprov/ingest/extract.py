@@ -393,7 +393,21 @@ def find_people(text: str) -> list[Span]:
 
 PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|"
                r"平台(?!渠道|即服务|载体|功能|经济|企业|型|建设处)|云中心|"
-               r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程)")
+               r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程|"
+               r"系统(?![性化地内外工集])|(?<=[\u3400-\u9fff])APP)")
+# Heads after a quoted name: what the name is (“i深圳”APP, “最多跑一次”改革, “秒批”服务).
+PLATFORM_HEADS = ("APP", "App", "app", "客户端", "小程序", "公众号", "平台", "系统", "网")
+PROGRAMME_HEADS = ("改革", "服务", "事项", "模式", "制度", "试点", "解决方案", "机制", "理念",
+                   "品牌", "赋能行动", "建设", "专项")
+QUOTED_HEAD_RE = re.compile(
+    r"(?P<pre>公众号|小程序|客户端|APP|平台)?“(?P<q>[^“”\n]{1,16})”(?P<head>" +
+    "|".join(sorted(PLATFORM_HEADS + PROGRAMME_HEADS, key=len, reverse=True)) + ")?")
+# 工程 of construction (房屋建筑工程, 市政工程) is building work, not a project's name.
+CONSTRUCTION = ("建筑", "市政", "基础设施", "房屋", "水利", "土建", "安装", "装修", "园林", "道路",
+                "桥梁", "危大", "施工", "建设", "民生")
+# Words after 计划/战略 that make it the verb or a common noun (计划打造, 战略全局, 计划安排).
+NOT_NAME_AFTER = ("打造", "建设", "实施", "投资", "完成", "新建", "于", "在", "到", "安排", "全局",
+                  "高度", "地位", "意义", "部署", "性", "支撑", "目标", "任务")
 QUOTED_SEQ_RE = re.compile(
     r"((?:“[^“”]{1,16}”){1,6})((?:[一二三四五六七八九十两]|\d+)[大项个]一?)?" + "(" + PROG_SUFFIX +
     r"|重点任务)")
@@ -404,7 +418,9 @@ PROG_GENERIC = {"平台", "工程", "行动", "计划", "战略", "云", "新平
                 "公共平台", "信息平台", "管理平台", "统一平台", "综合平台", "平台建设", "建设行动",
                 "专项行动", "攻坚行动", "各类平台", "技术平台", "创新平台", "网络平台", "实体平台",
                 "热线平台", "应用平台", "研发平台", "监管平台", "主体工程", "受理平台",
-                "新媒体平台", "提升平台", "新产业平台"}
+                "新媒体平台", "提升平台", "新产业平台", "公共服务平台", "信息管理平台", "示范平台",
+                "系统", "信息系统", "业务系统", "应用系统", "管理系统", "政务信息系统",
+                "政务应用系统", "操作系统", "生态系统", "服务系统", "APP", "示范公共平台"}
 PLACE_SHORT = set(L.PROVINCES) | set(L.CITIES)
 
 
@@ -425,7 +441,8 @@ class Occupied:
 
 def prog_kind(name: str) -> tuple[str, str]:
     """(section, programme type) from the name's last word."""
-    if name.endswith(("平台", "云", "云中心")):
+    if name.endswith(("平台", "云", "云中心", "系统", "APP", "App", "客户端", "小程序", "公众号")) \
+            and not name.endswith("系统工程"):
         return "platforms", ""
     if name.endswith("战略"):
         return "programmes", "strategy"
@@ -434,6 +451,52 @@ def prog_kind(name: str) -> tuple[str, str]:
     if name.endswith("行动"):
         return "programmes", "campaign"
     return "programmes", "programme"
+
+
+def verb_named(name: str, suffix: str) -> bool:
+    """确认系统 (confirm | the system) is a verb before a noun, not a name."""
+    from .segment import tags
+
+    mod = name[:-len(suffix)]
+    return 0 < len(mod) <= 3 and tags().get(mod, "").startswith("v")
+
+
+def generic_before(text: str, start: int) -> bool:
+    """A name after a count or a description is a class of things, not one named thing
+    (建设一批工业互联网平台, 集…为一体的公共服务平台, 各类平台)."""
+    before = text[max(0, start - 3):start]
+    return bool(re.search(r"(一批|一系列|各类|各种|多个|若干|[\d一二三四五六七八九十两]个|的|等)$",
+                          before))
+
+
+def find_quoted_named(text: str, taken: Occupied) -> list[Span]:
+    """A quoted name with a head word that says what it is: “i深圳”APP, 公众号“南京房产微政务”,
+    “国土房管云” (platforms); “最多跑一次”改革, “秒批”服务, “多测合一”制度 (programmes)."""
+    out = []
+    for m in QUOTED_HEAD_RE.finditer(text):
+        q, head, pre = m.group("q"), m.group("head") or "", m.group("pre") or ""
+        if not taken.free(m.start("q") - 1, m.end("q") + 1) or not re.search(f"[{CJK}A-Za-z]", q):
+            continue
+        platform = head in PLATFORM_HEADS or bool(pre) or \
+            bool(re.search(r"(云|平台|APP|App|系统|网|码|小程序)$", q))
+        if not (platform or head):
+            continue
+        if head == "建设" and not re.search(r"(智慧|数字|智能|城市|工地|社区|政府)", q):
+            continue  # “双一流”建设 is not a programme of this kind
+        s0, e0 = m.start("q") - 1, m.end("q") + 1
+        full = text[s0:m.end()] if head else text[s0:e0]
+        if platform:
+            zh = full if head in PLATFORM_HEADS else q
+            attrs = {"type": "", "aliases": [q, full]}
+            out.append(Span("platforms", zh, s0, m.end() if head else e0, 0.8, attrs))
+        else:
+            keep_head = head in ("改革", "专项", "赋能行动", "试点")
+            zh = full if keep_head else q
+            out.append(Span("programmes", zh, s0, m.end() if keep_head else e0, 0.75,
+                            {"type": "campaign" if head.endswith("行动") else "programme",
+                             "aliases": [q, full]}))
+        taken.append((s0, m.end()))
+    return out
 
 
 def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
@@ -464,17 +527,24 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                                  "part_of_span": (start, m.end())}))
         else:
             parent.attrs["alias"] = quoted[0] if quoted else None
+    out += find_quoted_named(text, taken)
     for m in PLAIN_PROG_RE.finditer(text):
         if not free(m.start(), m.end()):
             continue
-        if m.group(0) == "计划" and text[m.end():m.end() + 1] in ("在", "于") \
-                or text[m.start() - 1:m.start()] in ("“", "”") and False:
+        if m.group(0) in ("计划", "战略", "行动") and text.startswith(NOT_NAME_AFTER, m.end()):
             continue
-        if m.end() < len(text) and text[m.end()] in "建设" and m.group(0) == "云" :
-            pass
+        # The suffix must be a word of its own: 运行|动态 holds no 行动, 体系|统 no 系统.
+        if not (token_edge(text, m.start()) and token_edge(text, m.end())):
+            continue
         start = left_extend(text, m.start()) if m.start() > 0 else 0
+        start0 = start
         start = strip_lead(text, start, m.end())
         name = text[start:m.end()]
+        if verb_named(name, m.group(0)):
+            continue
+        if generic_before(text, start0) or name.endswith("工程") and \
+                name[:-2].endswith(CONSTRUCTION) or re.search(r"(性|重大|伟大)$", name[:-2]):
+            continue
         if len(name) < 4 and not (name.endswith("云") and len(name) == 3):
             continue
         if name.endswith(("行动", "计划")) and len(name) < 5:
@@ -496,14 +566,20 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         sec, typ = prog_kind(name)
         conf = 0.7 if len(name) >= 5 else 0.55
-        out.append(Span(sec, name, start, m.end(), conf, {"type": typ}))
+        attrs = {"type": typ}
+        alias = scope_alias(text, start0, start)
+        if alias:
+            attrs["aliases"] = [alias + name]
+        out.append(Span(sec, name, start, m.end(), conf, attrs))
         taken.append((start, m.end()))
-    # A run of quoted slogans after a verb of doing: 推动…“一网通办”“一次办好”.
-    for m in re.finditer(r"(?:“[^“”]{2,8}”){2,6}", text):
+    # A run of quoted slogans after a verb of doing, or closed by 等: 推动…“一网通办”“一次办好”,
+    # “最多跑一次”、“一网通办”、“接诉即办”等.
+    for m in re.finditer(r"(?:“[^“”]{2,12}”[、，,]?){2,8}", text):
         if not free(m.start(), m.end()):
             continue
         clause = text[clause_bounds(text, m.start()):m.start()]
-        if not re.search(r"(推动|推进|推行|深化|实施|开展|深入推进)", clause):
+        if not re.search(r"(推动|推进|推行|深化|实施|开展|深入推进|实现)", clause) \
+                and not text.startswith("等", m.end()):
             continue
         for q in QUOTE_RE.finditer(m.group(0)):
             s = m.start() + q.start()

@@ -117,6 +117,8 @@ class Linker:
         sections = LINK_SECTIONS[kind]
         ent = self.known(text, sections)
         canon, aliases = self.canonical(kind, text, attrs)
+        extra = [*attrs.get("aliases", ()), *([attrs["alias"]] if attrs.get("alias") else [])]
+        aliases += [a for a in extra if a != canon and is_zh_label(a) and a not in aliases]
         if ent is None and canon != text:
             ent = self.known(canon, sections)
         if ent is not None:
