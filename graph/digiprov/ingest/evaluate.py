@@ -199,9 +199,12 @@ def predicted(result) -> list[Item]:
         elif kind == "quantity":
             items.append(Item("value", frozenset(), (_num(f[1]), f[2]), f[3],
                               text=f"{f[4]} {f[1]}{f[2]}", conf=f[6] if len(f) > 6 else 0.8))
+    # A relation counts when both ends are named in the text: a city's province taken from the
+    # area-code table is true, but no extraction from this text.
+    named = {f[1] for f in result.found if f[0] == "entity"}
     for kind, section, name in FIELD_FACTS:
         for c in result.candidates:
-            if c.section == section and c.fields.get(name):
+            if c.section == section and c.fields.get(name) and c.fields[name] in named:
                 items.append(Item(kind, labels(c.key), labels(c.fields[name]),
                                   text=f"{c.fields.get('zh')} {c.fields[name]}",
                                   conf=_relation_conf(c)))

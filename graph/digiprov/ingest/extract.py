@@ -44,7 +44,7 @@ LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上�
               "实施", "开展", "创新", "加快", "新建", "启用", "设立", "建立", "健全", "基本完成",
               "全面建设", "发展")
 SCOPE_PREFIX = ("全省", "全市", "全国", "各级", "各类", "一批", "统一的", "统一")
-DISTRICT_SUFFIXES = ("区", "县")
+DISTRICT_SUFFIXES = ("区", "县", "新区", "园区")
 ANCHOR_RE = re.compile(r"^(?:中共|中国|国家|国务院|省|市|县|区)")
 
 
@@ -313,6 +313,49 @@ PROV_RE = re.compile("(" + "|".join(sorted(L.PROVINCES, key=len, reverse=True)) 
 SHORT_CITY_RE = re.compile("(" + "|".join(sorted(L.CITIES, key=len, reverse=True)) + ")(市)?")
 
 
+ZONE_SUFFIX = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "自贸试验区", "工业园区",
+               "产业园区", "新区", "经开区", "高新区", "开发区", "保税区")
+ZONE_RE = re.compile("(" + "|".join(ZONE_SUFFIX) + ")")
+# Words that make "X新区/X园区" a kind of area, not a named one.
+ZONE_GENERIC = ("主城", "城", "各", "全", "该", "本", "我", "新", "老", "示范", "重点", "相关",
+                "国家级", "省级", "市级")
+PARENT_RE = re.compile("(" + "|".join(sorted([f for f, _c, _e in L.PROVINCES.values()] +
+                                             [c + "市" for c in L.CITIES] + list(L.CITIES) +
+                                             list(L.PROVINCES), key=len, reverse=True)) + ")")
+
+
+def find_zones(text: str) -> list[Span]:
+    """Areas below city level named by their kind: 两江新区, 南京市江北新区 (within 南京市),
+    雄安新区, 苏州工业园区, and the bare 经开区/高新区 of a list of a city's areas."""
+    out = []
+    for m in ZONE_RE.finditer(text):
+        start = left_extend(text, m.start(), max_len=10) if m.start() > 0 else 0
+        start = strip_lead(text, start, m.end())
+        name = text[start:m.end()]
+        parent = None
+        pm = PARENT_RE.match(name)
+        if pm and len(name) > len(pm.group(0)) + len(m.group(0)) - 1:
+            short = pm.group(0).rstrip("市省")
+            short = short if short in L.CITIES or short in L.PROVINCES else \
+                next((k for k, v in L.PROVINCES.items() if v[0] == pm.group(0)), short)
+            parent = (short, "city" if short in L.CITIES else "province")
+            start += len(pm.group(0))
+            name = text[start:m.end()]
+        stem = name[:-len(m.group(0))]
+        listed = text[start - 1:start] in "、" or text[m.end():m.end() + 1] == "、"
+        if not stem:
+            if not listed or m.group(0) not in ("经开区", "高新区", "新区"):
+                continue
+        elif stem.startswith(ZONE_GENERIC) or re.search(r"[\d一二三四五六七八九十]", stem) \
+                or len(stem) > 6:
+            continue
+        attrs = {"type": "district", "short": name, "suffix": m.group(0)}
+        if parent:
+            attrs["parent"] = parent
+        out.append(Span("place", name, start, m.end(), 0.8 if stem else 0.65, attrs))
+    return out
+
+
 def find_places(text: str) -> list[Span]:
     out = []
     for m in PROV_RE.finditer(text):
@@ -335,6 +378,7 @@ def find_places(text: str) -> list[Span]:
             if item not in L.PROVINCES and item not in L.CITIES:
                 out.append(Span("place", item, s0, s0 + len(item), 0.7,
                                 {"type": "district", "short": item, "suffix": m.group(2)}))
+    out += find_zones(text)
     for m in re.finditer(r"中国(?!特色)|我国", text):
         out.append(Span("place", m.group(0), m.start(), m.end(), 0.8,
                         {"type": "country", "short": "中国"}))

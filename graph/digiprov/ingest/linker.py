@@ -78,7 +78,12 @@ class Linker:
             if attrs.get("type") == "district":
                 full = text if text.endswith(X.DISTRICT_SUFFIXES) else \
                     text + attrs.get("suffix", "区")
-                return full, ([text] if full != text else [])
+                aliases = [text] if full != text else []
+                if attrs.get("parent"):  # 江北新区 is also written 南京市江北新区
+                    p_short, p_typ = attrs["parent"]
+                    p_full = L.PROVINCES[p_short][0] if p_typ == "province" else p_short + "市"
+                    aliases.append(p_full + full)
+                return full, aliases
             full = L.PROVINCES[short][0] if attrs.get("type") == "province" and short in \
                 L.PROVINCES else (short + "市" if not text.endswith(("市", "区", "县")) else text)
             if full != text:
@@ -197,12 +202,13 @@ class Linker:
             if ck:
                 f["within"] = ck
         elif typ == "district":
-            parent = attrs.get("within") or (
+            named = self.place_key(*attrs["parent"]) if attrs.get("parent") else None
+            parent = named or (
                 self.place_key(self.city, "city") if self.city else
                 self.place_key(self.province, "province") if self.province else None)
             if parent:
                 f["within"] = parent
-            if not attrs.get("within"):
+            if not named:
                 review.append("district: parent place is the text's city or province; check it")
         elif "within" not in f:
             # SHACL wants a city inside a larger area: guess the text's province.

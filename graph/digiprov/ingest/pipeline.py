@@ -13,6 +13,7 @@ and :mod:`.english` adds the @en placeholders at the end.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -82,7 +83,8 @@ def run(path: str | Path, *, title: str, publisher: str, date: str, url: str | N
         src_fields["url"] = url
     lk = Linker(gz, doc_date, skey)
     lk.publisher = publisher.strip()
-    gaz_re = survey(paragraphs(path, encoding), lk)
+    # The title names the place of a text that never does ("重庆推进…" over "全市…").
+    gaz_re = survey(itertools.chain([Paragraph(0, 0, title)], paragraphs(path, encoding)), lk)
     n_par = chars = 0
     for para in paragraphs(path, encoding):
         n_par += 1
