@@ -747,9 +747,11 @@ def find_deadlines(text: str, doc_date: _dt.date) -> list[Span]:
 
 NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
 UNIT_ALT = "|".join(sorted((re.escape(u) for u in L.UNITS), key=len, reverse=True))
+QUAL_ALT = "|".join(sorted(L.QUAL_BEFORE, key=len, reverse=True))
 QTY_RE = re.compile(
-    r"(突破|超过|超|逾|达到|达|近|接近|约|累计达到|累计|共|高于)?" + NUM +
-    r"(万(?!亿)|千|百)?(余|多)?(" + UNIT_ALT + r"|M(?![A-Za-z]))(以上|左右|上下|余)?")
+    r"(" + QUAL_ALT + r")?" + NUM +
+    r"\s?(万(?!亿元)|亿(?!元|美元)|千(?!瓦)|百)?(余|多)?(" + UNIT_ALT +
+    r"|M(?![A-Za-z]))(?![A-Za-z])(以上|左右|上下|余|以内|以下)?")
 RANK_RE = re.compile(r"(全国|全省)?排名第([一二三四五六七八九十\d]+)")
 PERIOD_CTX = [
     (re.compile(r"“?十三五”?(期间|时期)?"), "13th-fyp"),
@@ -791,8 +793,8 @@ def find_quantities(text: str) -> list[Span]:
             continue
         if unit == "人" and nxt == "次":
             continue
-        factor = {"万": 10000, "千": 1000, "百": 100, None: 1}[mult]
-        if unit in ("万亿元", "亿元", "万元") or unit == "%":
+        factor = {"万": 10000, "亿": 100000000, "千": 1000, "百": 100, None: 1}[mult]
+        if unit in L.MONEY_UNITS or unit == "%":
             factor = 1 if mult is None else factor
         value *= factor
         qual = "exactly"
@@ -841,7 +843,7 @@ def measure_of(text: str, start: int, end: int, unit: str) -> tuple[str, int]:
                 return word, end
     cstart = clause_bounds(text, start)
     seg = text[cstart:start]
-    seg = re.sub(r"(突破|超过|超|逾|达到|达|近|接近|约|累计|共|为|有|是)$", "", seg)
+    seg = re.sub("(" + QUAL_ALT + "|为|有|是|分别)+$", "", seg)
     toks = cut(seg)
     words: list[str] = []
     for w, _s, _e in reversed(toks):

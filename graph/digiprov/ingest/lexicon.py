@@ -163,13 +163,44 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "名": ("unit-person", "名", "persons"),
     "M": ("unit-mbps", "兆比特每秒", "megabits per second"),
     "人": ("unit-person", "名", "persons"),
+    "户": ("unit-household", "户", "households"),
+    "倍": ("unit-times-fold", "倍", "times (fold)"),
+    "平方米": ("unit-square-metre", "平方米", "square metres"),
+    "标准机架": ("unit-standard-rack", "标准机架", "standard racks"),
+    "位": ("unit-place", "位", "places (rank or count)"),
+    "座": ("unit-building", "座", "buildings"),
+    "所": ("unit-institution", "所", "institutions"),
+    "辆": ("unit-vehicle", "辆", "vehicles"),
+    "套": ("unit-set", "套", "sets"),
+    "亩": ("unit-mu", "亩", "mu"),
+    "吨": ("unit-tonne", "吨", "tonnes"),
+    "千瓦": ("unit-kw", "千瓦", "kilowatts"),
+    "兆瓦": ("unit-mw", "兆瓦", "megawatts"),
+    "元": ("unit-yuan", "元", "yuan"),
+    "亿美元": ("unit-100m-usd", "亿美元", "hundred million US dollars"),
+    "MHz": ("unit-mhz", "兆赫", "megahertz"),
+    "GHz": ("unit-ghz", "吉赫", "gigahertz"),
+    "ZB": ("unit-zb", "泽字节", "zettabytes"),
+    "EB": ("unit-eb", "艾字节", "exabytes"),
+    "PB": ("unit-pb", "拍字节", "petabytes"),
+    "TB": ("unit-tb", "太字节", "terabytes"),
+    "EFLOPS": ("unit-eflops", "百亿亿次浮点运算每秒", "EFLOPS"),
+    "PFLOPS": ("unit-pflops", "千万亿次浮点运算每秒", "PFLOPS"),
+    "PFlops": ("unit-pflops", "千万亿次浮点运算每秒", "PFLOPS"),
+    "TFLOPS": ("unit-tflops", "万亿次浮点运算每秒", "TFLOPS"),
+    "Gbps": ("unit-gbps", "吉比特每秒", "gigabits per second"),
+    "Mbps": ("unit-mbps", "兆比特每秒", "megabits per second"),
 }
+# Counters a 万/亿 in front multiplies (10.32亿人 -> 1032000000 人); money units stay units.
+MONEY_UNITS = ("万亿元", "亿元", "万元", "元", "亿美元")
 UNIT_RANK = ("unit-rank", "名次", "rank")
 # Qualifier words -> (concept key, zh, English, symbol); the seeds' concepts use these keys.
 QUALIFIERS = {
     "more": ("qualifier-more-than", "超过", "more than", ">"),
     "nearly": ("qualifier-nearly", "近", "nearly", "≈"),
     "exactly": ("qualifier-exactly", "精确", "exactly", "="),
+    "at-least": ("qualifier-at-least", "不低于", "at least", "≥"),
+    "at-most": ("qualifier-at-most", "不超过", "at most", "≤"),
 }
 QUAL_BEFORE = {
     "突破": "more",
@@ -186,8 +217,15 @@ QUAL_BEFORE = {
     "共": "exactly",
     "高于": "more",
     "多于": "more",
+    "至少": "at-least",
+    "不低于": "at-least",
+    "不少于": "at-least",
+    "不超过": "at-most",
+    "不高于": "at-most",
+    "最多": "at-most",
 }
-QUAL_AFTER = {"以上": "more", "余": "more", "多": "more", "左右": "nearly", "上下": "nearly"}
+QUAL_AFTER = {"以上": "more", "余": "more", "多": "more", "左右": "nearly", "上下": "nearly",
+              "以内": "at-most", "以下": "at-most"}
 
 CN_DIGITS = {
     "一": 1,
