@@ -750,8 +750,10 @@ UNIT_ALT = "|".join(sorted((re.escape(u) for u in L.UNITS), key=len, reverse=Tru
 QUAL_ALT = "|".join(sorted(L.QUAL_BEFORE, key=len, reverse=True))
 QTY_RE = re.compile(
     r"(" + QUAL_ALT + r")?" + NUM +
-    r"\s?(万(?!亿元)|亿(?!元|美元)|千(?!瓦)|百)?(余|多)?(" + UNIT_ALT +
+    r"\s?(万(?!亿元|元)|亿(?!元|美元)|千(?!瓦)|百)?(余|多)?(" + UNIT_ALT +
     r"|M(?![A-Za-z]))(?![A-Za-z])(以上|左右|上下|余|以内|以下)?")
+QUAL_BEFORE_VERB_RE = re.compile(
+    "(" + QUAL_ALT + ")(?:打造|建设|培育|建成|实现|完成|新增|开展|认定|引进|达到)?$")
 RANK_RE = re.compile(r"(全国|全省)?排名第([一二三四五六七八九十\d]+)")
 PERIOD_CTX = [
     (re.compile(r"“?十三五”?(期间|时期)?"), "13th-fyp"),
@@ -805,10 +807,10 @@ def find_quantities(text: str) -> list[Span]:
         if after:
             qual = L.QUAL_AFTER[after]
         if not before:
-            pre = text[max(0, m.start() - 2):m.start()]
-            for w, q in L.QUAL_BEFORE.items():
-                if pre.endswith(w):
-                    qual = q
+            # 至少打造2个: the qualifier may stand before the verb that takes the number.
+            pm = QUAL_BEFORE_VERB_RE.search(text[max(0, m.start() - 8):m.start()])
+            if pm:
+                qual = L.QUAL_BEFORE[pm.group(1)]
         measure, mstart = measure_of(text, m.start(), m.end(), unit)
         conf = 0.85 if measure else 0.6
         if not re.match(r"\d", num):

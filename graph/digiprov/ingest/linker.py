@@ -33,6 +33,7 @@ class Linker:
         self.linked: dict[str, Linked] = {}
         self.province: str | None = None     # short name, e.g. 山东
         self.city: str | None = None
+        self.national = False                # the text is about the whole country
         self.last_org: str | None = None
         self.people: dict[str, str] = {}     # name -> key (found with a role earlier)
         self.publisher: str | None = None
@@ -262,6 +263,19 @@ class Linker:
             return self.place_key(self.city, "city")
         return None
 
+    def country(self) -> str:
+        ent = self.known("中国", ("places",))
+        if ent:
+            return ent.key
+        lk = ("places", label_key("中国"))
+        if lk in self.by_label:
+            return self.by_label[lk]
+        key = self.new_entity("places", "place", "中国", [], 0, 0, 0, 0.8,
+                              {"type": "country", "short": "中国"}, lk)
+        self.cands[key].evidence.clear()
+        self.cands[key].review.append("implied by a national text (no mention of its own)")
+        return key
+
     def government(self) -> str | None:
         """The government of the text's main place, as the body responsible for a target the
         text assigns to no one (a guess, flagged for review; never counted as a mention)."""
@@ -287,6 +301,8 @@ class Linker:
         return key
 
     def main_place(self) -> str | None:
+        if self.national:
+            return self.country()
         if self.city:
             return self.place_key(self.city, "city")
         if self.province:
