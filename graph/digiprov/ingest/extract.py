@@ -37,6 +37,7 @@ STOP_SUFFIXES = tuple(sorted((w for w in HARD_STOP if len(w) >= 2 and w not in (
     "以上", "左右", "其中", "我们", "目前", "此外", "如此", "例如", "同时")),
     key=len, reverse=True))
 # Single characters a walk may leave in front of a name (搭建好…, 为“智慧工地”, 2019年全市…).
+GLUED_VERBS = "报向由经对在至交送赴给请到和与及"
 LEAD_CHARS = "好了着过成为在对将把由向从以于与和及的年月日是要"
 SOFT_STOP = {"和", "与", "及", "以及"}
 LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上线", "升级", "培育", "成立",
@@ -45,7 +46,7 @@ LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上�
               "全面建设", "发展")
 SCOPE_PREFIX = ("全省", "全市", "全国", "各级", "各类", "一批", "统一的", "统一")
 DISTRICT_SUFFIXES = ("区", "县", "新区", "园区")
-ANCHOR_RE = re.compile(r"^(?:中共|中国|国家|国务院|省|市|县|区)")
+ANCHOR_RE = re.compile(r"^(?:中共|中国|国家|国务院|全国|党中央|中央|省|市|县|区)")
 
 
 @dataclass
@@ -120,9 +121,16 @@ def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: in
             strict = s
         i -= 1
     start = strict
-    if extended is not None and _anchored(text[extended:stem_end]) \
-            and not _anchored(text[strict:stem_end]):
-        start = extended
+    if extended is not None:
+        # 报市工业和信息化局: a one-character verb glued to the anchor by jieba is not the name.
+        if not _anchored(text[extended:stem_end]) and text[extended] in GLUED_VERBS \
+                and _anchored(text[extended + 1:stem_end]):
+            extended += 1
+        if _anchored(text[extended:stem_end]) and not _anchored(text[strict:stem_end]):
+            start = extended
+    if not _anchored(text[start:stem_end]) and start < stem_end - 2 and \
+            text[start] in GLUED_VERBS and _anchored(text[start + 1:stem_end]):
+        start += 1
     return start
 
 
@@ -131,11 +139,12 @@ def _anchored(name: str) -> bool:
         or any(name.startswith(c) for c in L.CITIES)
 
 
-def strip_lead(text: str, start: int, end: int) -> int:
+def strip_lead(text: str, start: int, end: int, scope: bool = True) -> int:
+    """Drop verbs (and, unless ``scope`` is False, scope words 全省/全国) from a name's front."""
     changed = True
     while changed:
         changed = False
-        for v in LEAD_VERBS + SCOPE_PREFIX:
+        for v in LEAD_VERBS + (SCOPE_PREFIX if scope else ()):
             if text.startswith(v, start) and end - start - len(v) >= 3:
                 start += len(v)
                 changed = True
@@ -222,8 +231,9 @@ def find_titles(text: str) -> list[Span]:
 ORG_SUFFIX_RE = re.compile(
     r"(?:人民政府|政府(?!工作|信息|网站|部门|规章|决策|公报|采购|数据|服务)|办公厅|办公室|"
     r"(?:新闻|网信|政府|金融|研究|改革|督查|信访|应急)办|"
-    r"(?:组织|宣传|统战)部|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|(?<=[省市县])委(?!员)|(?:发展改革|卫生健康|教育|网信|财政)委|"
-    r"(?:管理|服务|监管|[据理务管计安源牧物象事障批侨保设监游政商业医体技文息育])局(?![长面部限势])|"
+    r"(?:组织|宣传|统战)部|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|常委会|"
+    r"(?<=[\u4e00-\u9fff])委(?![员托屈婉派任实会身])|中共中央|党中央|"
+    r"(?<![格布大结开全僵时残棋赌饭当])局(?![长面部限势])|"
     r"(?<![大客餐])厅(?![长局])|研究院|研究所|"
     r"(?:研究|技术创新|创新|指挥|服务)中心|集团(?!化)|公司|交易所|国务院(?!办公厅|常务)|实验室|大学|达摩院|协会|档案馆)")
 ORG_GENERIC = {"省政府", "市政府", "区政府", "县政府", "政府", "各区政府", "本机关",
@@ -237,7 +247,7 @@ NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心
 
 def org_type(name: str) -> str:
     if re.search(r"(省委|市委|县委|委员会)$", name) and ("中共" in name or name.endswith(
-            ("省委", "市委", "县委"))):
+            ("省委", "市委", "县委"))) or name in ("中共中央", "党中央"):
         return "party-committee"
     if name.endswith(("办公室", "新闻办", "网信办", "办公厅", "督查办", "信访办", "应急办", "处")):
         return "office"
@@ -255,8 +265,10 @@ def find_orgs(text: str) -> list[Span]:
     for m in ORG_SUFFIX_RE.finditer(text):
         end = m.end()
         start = left_extend(text, m.start()) if m.start() > 0 else 0
-        start = strip_lead(text, start, end)
+        start = strip_lead(text, start, end, scope=False)  # 全国人大常委会 is a name
         name = text[start:end]
+        if "各" in name[1:]:
+            continue  # 国务院各部委 is every ministry, no one body
         if len(name) < 3 and name not in ("省委", "市委"):
             continue
         if re.match(r"^[省市县区]级", name):
@@ -277,8 +289,17 @@ def find_orgs(text: str) -> list[Span]:
         if name.endswith(("政府", "人民政府")) and not _anchored(name):
             continue
         conf = 0.85 if _anchored(name) else 0.7
+        # 省委省政府 are two bodies written as one word.
+        pair = re.fullmatch(r"(.{0,8}?(?:省委|市委|县委|区委|党委))(.{0,8}?(?:人民政府|政府))",
+                            name)
+        if pair:
+            mid = start + len(pair.group(1))
+            out.append(Span("org", pair.group(1), start, mid, conf,
+                            {"type": org_type(pair.group(1))}))
+            out.append(Span("org", pair.group(2), mid, end, conf,
+                            {"type": org_type(pair.group(2))}))
+            continue
         out.append(Span("org", name, start, end, conf, {"type": org_type(name)}))
-    # 牵头 / 负责 notes: "（省大数据局、省委网信办牵头）"
     return out
 
 

@@ -101,6 +101,8 @@ class Linker:
                 return c + "市" + text[1:], aliases
             if re.fullmatch(r".{2,8}(省委|市委|县委)", text) and not text.startswith("中共"):
                 return "中共" + text, [text]
+            if text == "党中央":
+                return "中共中央", [text]
         return text, aliases
 
     # ------------------------------------------------------------ mentions
