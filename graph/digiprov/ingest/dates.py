@@ -36,7 +36,7 @@ DEADLINE_RE = re.compile(
 # A year opening a clause of a plan ("2020年，全市实现…", "2019年重点工作：").
 YEAR_HEAD_RE = re.compile(
     r"(?:^|(?<=[。；;：:\n!?！？]))\s*(?P<y>\d{4})\s?年(?=\s*[，,：:]|重点工作)")
-PAST_AFTER_RE = re.compile(r"[，,]?(?:已|已经|[^，。；]{1,6}了)")
+PAST_AFTER_RE = re.compile(r"[，,]?(?:已|已经|[^，,。；;]{1,6}了)")
 PAST_CUE_RE = re.compile(r"(截至|截止|自|从|以来|同比|比)$")
 
 

@@ -432,10 +432,37 @@ def find_places(text: str) -> list[Span]:
 ROLE_RE = re.compile("(" + "|".join(sorted(L.ROLES, key=len, reverse=True)) + ")")
 
 
+NAME_BEFORE_ROLE_RE = re.compile(
+    rf"(?:^|(?<=[，。；：、,;:!?\s“”（(和与及]))([{CJK}]{{2,3}}?)(" +
+    "|".join(sorted(L.ROLES, key=len, reverse=True)) +
+    r")(?=[，。；：、,;:!?\s等指强表说对在的是提]|$)")
+
+
+def _is_name(cand: str) -> bool:
+    """A 2-3 character personal name: a surname first, and not a common dictionary word."""
+    from .segment import tags, word_freq
+
+    if not re.fullmatch(rf"[{CJK}]+", cand):
+        return False
+    tag = tags().get(cand)
+    if tag in ("nr", "nrfg"):
+        return True  # jieba's dictionary knows the person
+    return cand[0] in L.SURNAMES and tag is None and word_freq().get(cand, 0) < 50
+
+
 def find_people(text: str) -> list[Span]:
+    """ROLE + NAME (主任 何立峰, 副局长廉凯表示) and NAME + ROLE (李克强总理指出, 韩正副总理等)."""
     out = []
+    for m in NAME_BEFORE_ROLE_RE.finditer(text):
+        name, role = m.group(1), m.group(2)
+        if role.startswith("副") and name.endswith("副"):
+            continue
+        if _is_name(name):
+            out.append(Span("person", name, m.start(1), m.end(1), 0.75,
+                            {"role": role, "role_start": m.end(1), "role_after": True}))
     for m in ROLE_RE.finditer(text):
-        rest = text[m.end():m.end() + 5]
+        gap = re.match(r"[ \u3000]?", text[m.end():]).end()  # 主任 何立峰
+        rest = text[m.end() + gap:m.end() + gap + 5]
         name = None
         for n in (3, 2):
             cand = rest[:n]
@@ -449,7 +476,10 @@ def find_people(text: str) -> list[Span]:
             continue
         if m.start() > 0 and text[m.start() - 1] == "副" and not m.group(1).startswith("副"):
             continue
-        out.append(Span("person", name, m.end(), m.end() + len(name), 0.85,
+        if any(o.start <= m.start() < o.end for o in out):
+            continue  # the role of a NAME + ROLE already found (李克强总理指出)
+        s0 = m.end() + gap
+        out.append(Span("person", name, s0, s0 + len(name), 0.85,
                         {"role": m.group(1), "role_start": m.start()}))
     return out
 
@@ -682,7 +712,7 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
     # Names listed before 入选/获评 won the designation (海尔卡奥斯、浪潮云洲连续入选…平台).
     for m in re.finditer(rf"((?:[{CJK}A-Za-z]{{2,8}}、)+[{CJK}A-Za-z]{{2,8}}?)"
                          r"(?:连续|成功|先后|均)?"
-                         r"(?:入选|获评|被评为|被认定为)([^，。；]{0,20})", text):
+                         r"(?:入选|获评|被评为|被认定为)([^，,。；;]{0,20})", text):
         kind = "platforms" if "平台" in m.group(2) else "programmes"
         pos = m.start(1)
         for item in m.group(1).split("、"):

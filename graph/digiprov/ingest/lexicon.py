@@ -274,6 +274,24 @@ ROLES: dict[str, str] = {
     "教授": "Professor",
     "巡视员": "Inspector",
     "主席": "Chairman",
+    "副主席": "Vice Chairman",
+    "总书记": "General Secretary",
+    "总理": "Premier",
+    "副总理": "Vice Premier",
+    "国务委员": "State Councilor",
+    "委员长": "Chairman (NPC Standing Committee)",
+    "副委员长": "Vice Chairman (NPC Standing Committee)",
+    "司长": "Director-General (ministry department)",
+    "副司长": "Deputy Director-General (ministry department)",
+    "区长": "District Mayor",
+    "副区长": "Deputy District Mayor",
+    "县长": "County Mayor",
+    "副县长": "Deputy County Mayor",
+    "副总经理": "Deputy General Manager",
+    "总裁": "President (company)",
+    "副总裁": "Vice President (company)",
+    "总工程师": "Chief Engineer",
+    "首席执行官": "Chief Executive Officer",
 }
 ROLE_KEYS = {
     "副局长": "role-deputy-director-general",
@@ -287,6 +305,7 @@ SURNAMES = set(
     "甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解"
     "牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边"
     "卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+    "习栗阚郇訾郦薄冀燕丘弓"
 )
 SPEECH_VERBS = ("提到", "指出", "表示", "介绍", "说", "认为", "强调", "给出", "称", "谈到", "透露")
 
