@@ -175,7 +175,18 @@ def token_edge(text: str, pos: int) -> bool:
 TITLE_RE = re.compile(r"《([^《》]{2,80})》")
 PERIOD_RE = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[-—–－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
 YEAR_IN_TITLE = re.compile(r"(\d{4})年")
-ISSUE_VERBS = ("印发", "出台", "发布", "制定", "出台了", "印发了", "发布了", "编制出台", "公布")
+ISSUE_VERB_RE = re.compile(r"(?:联合|共同)?(?:印发|出台|发布|下发|颁布|公布|制定|编制)了?$")
+DOC_SUFFIX_ALT = "|".join(sorted({suf for suf, _k, _e in L.DOC_TYPES}, key=len, reverse=True))
+# A title without 《》 right after a verb of issuing (印发数字经济发展战略、“十四五”…规划).
+PLAIN_TITLE_RE = re.compile(
+    r"(?:印发|出台|发布|下发|颁布|公布|制定|编制)了?(?:实施)?"
+    r"((?:(?:关于)?[^,，。;；、《》()（）\n]{2,60}?(?:" + DOC_SUFFIX_ALT + r"))"
+    r"(?:、(?:关于)?[^,，。;；、《》()（）\n]{2,60}?(?:" + DOC_SUFFIX_ALT + r"))*)"
+    r"(?=[、,，。;；和及并]|$)")
+# 关于…的通知 anywhere, with the issuer in front when it is named (国务院关于…的指导意见).
+ABOUT_TITLE_RE = re.compile(
+    r"关于[^,，。;；《》\n]{4,80}?的(?:指导意见|实施意见|通知|意见|决定|批复|报告|函|方案|办法|规定)")
+WORK_REPORT_RE = re.compile(rf"((?:[{CJK}]{{2,8}}?[省市区县])?(?:\d{{4}}年)?政府工作报告)")
 
 
 def doc_type(title: str) -> tuple[str, str, str] | None:
@@ -215,14 +226,58 @@ def find_titles(text: str) -> list[Span]:
         if m2 := re.match(r"^(中共[^关]{2,12}?(?:委员会|省委|市委)|[^关]{2,16}?(?:人民政府|政府|"
                           r"办公厅|委员会))关于", title):
             attrs["issuer_text"] = m2.group(1)
-        # "X印发《...》" / "X出台《...》": the issuer (or the place) named before the verb.
-        before = text[max(0, m.start() - 24):m.start()]
-        for v in ISSUE_VERBS:
-            if before.endswith(v):
-                attrs["issued_by_span"] = (m.start() - len(v))
-                break
+        # "X印发《...》" / "X和Y联合下发了《...》": the issuer(s) (or the place) before the verb.
+        vm = ISSUE_VERB_RE.search(text[max(0, m.start() - 24):m.start()])
+        if vm:
+            attrs["issued_by_span"] = m.start() - len(vm.group(0))
         conf = 0.9 if len(title) >= 6 else 0.6
         out.append(Span("document", title, m.start() + 1, m.end() - 1, conf, attrs))
+    return out
+
+
+def find_plain_titles(text: str, taken: list[tuple[int, int]]) -> list[Span]:
+    """Document titles without 《》: after a verb of issuing (印发…规划、…战略), 关于…的通知, and
+    a government work report (深圳市2019年政府工作报告)."""
+    out: list[Span] = []
+    occ = Occupied(len(text))
+    for a, b in taken:
+        occ.append((a, b))
+
+    def add(title: str, s0: int, conf: float, attrs: dict | None = None) -> None:
+        title = title.strip("“”\" ")
+        if not occ.free(s0, s0 + len(title)) or len(title) < 6:
+            return
+        dt = doc_type(title)
+        if dt is None or len(title) - len(dt[0]) < 4:
+            return
+        a = {"doctype": dt, **(attrs or {})}
+        if pm := PERIOD_RE.search(title):
+            if 1949 < int(pm[1]) <= int(pm[2]) < 2100:
+                a["period"] = f"{pm[1]}-{pm[2]}"
+        if "十四五" in title or "十四个五年" in title:
+            a.setdefault("period_key", "14th-fyp")
+        out.append(Span("document", title, s0, s0 + len(title), conf, a))
+        occ.append((s0, s0 + len(title)))
+
+    for m in PLAIN_TITLE_RE.finditer(text):
+        verb_at = m.start()
+        vm = re.match(r"(?:联合|共同)?", text[max(0, verb_at - 2):verb_at])
+        pos = m.start(1)
+        for part in m.group(1).split("、"):
+            s0 = text.find(part, pos)
+            pos = s0 + len(part)
+            add(part, s0, 0.75, {"issued_by_span": verb_at - (len(vm.group(0)) if vm else 0)})
+    for m in ABOUT_TITLE_RE.finditer(text):
+        if text[m.start() - 1:m.start()] == "《":
+            continue
+        start = left_extend(text, m.start(), max_len=14) if m.start() > 0 else m.start()
+        issuer = text[start:m.start()]
+        attrs = {"issuer_text": issuer} if issuer and ORG_SUFFIX_RE.search(issuer) else {}
+        if not attrs:
+            start = m.start()
+        add(text[start:m.end()], start, 0.7, attrs)
+    for m in WORK_REPORT_RE.finditer(text):
+        add(m.group(1), m.start(1), 0.75)
     return out
 
 

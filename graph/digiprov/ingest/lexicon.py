@@ -116,6 +116,11 @@ DOC_TYPES: list[tuple[str, str, str]] = [
     ("决定", "doctype-decision", "Decision"),
     ("目录", "doctype-catalogue", "Catalogue"),
     ("纲要", "doctype-plan-outline", "Plan outline"),
+    ("战略", "doctype-strategy", "Strategy"),
+    ("导则", "doctype-guidelines", "Guidelines"),
+    ("指南", "doctype-guidelines", "Guidelines"),
+    ("细则", "doctype-rules", "Detailed rules"),
+    ("批复", "doctype-reply", "Official reply"),
 ]
 # The zh label each concept key carries in the seeds (a suffix like 管理办法 maps to 办法).
 DOC_TYPE_ZH = {
@@ -137,6 +142,10 @@ DOC_TYPE_ZH = {
     "doctype-decision": "决定",
     "doctype-catalogue": "目录",
     "doctype-implementing-plan": "实施计划",
+    "doctype-strategy": "战略",
+    "doctype-guidelines": "指南",
+    "doctype-rules": "细则",
+    "doctype-reply": "批复",
 }
 
 # Units as written -> (concept key, zh label of the concept, English). "万" before a counter is

@@ -50,6 +50,7 @@ def find_spans(p: Paragraph, linker, gaz_re: re.Pattern | None) -> ParaSpans:
             spans.append(X.Span("org", m.group(0), m.start(), m.end(), 0.9,
                                 {"type": "enterprise" if "网" in m.group(0) else "agency"}))
     titles = X.find_titles(t)
+    titles += X.find_plain_titles(t, [(s.start - 1, s.end + 1) for s in titles])
     spans += titles
     spans += X.find_orgs(t)
     spans += X.find_places(t)
