@@ -115,6 +115,19 @@ class Linker:
             self.found.append(("entity", key, text))
         return key
 
+    def place_in_name(self, text: str, para: int, start: int) -> None:
+        """南京市住房保障和房产局 names 南京市 too: a mention of the place of its own."""
+        m = X.PARENT_RE.match(text)
+        if not m or len(m.group(0)) >= len(text) - 1:
+            return
+        name = m.group(0)
+        short = name[:-1] if name.endswith(("省", "市")) and name[:-1] in (
+            *L.PROVINCES, *L.CITIES) else name
+        short = next((k for k, v in L.PROVINCES.items() if v[0] == name), short)
+        typ = "city" if short in L.CITIES else "province"
+        self.mention("place", name, para, start, start + len(name), 0.85,
+                     {"type": typ, "short": short})
+
     def _mention(self, kind, text, para, start, end, conf, attrs) -> str | None:
         if not is_zh_label(text):
             return None  # the seeds need a label that names something; "5+" alone does not

@@ -97,14 +97,13 @@ def documents(ps, lk) -> None:
                 lk.found.append(("issuer", k, ik))
         juris = lk.place_in(c.fields["zh"])
         if "issued_by_span" in s.attrs:
-            vpos = s.attrs["issued_by_span"]
-            for ps_, pk in ps.keyed:
-                if ps_.end == vpos or (ps_.end <= vpos and vpos - ps_.end <= 2):
-                    if lk.section(pk) == "organizations" and "issuer" not in c.fields:
-                        c.fields["issuer"] = pk
-                        lk.found.append(("issuer", k, pk))
-                    elif lk.section(pk) == "places" and juris is None:
-                        juris = pk
+            for pk in _issuers(ps, lk, s.attrs["issued_by_span"]):
+                if lk.section(pk) == "organizations":
+                    # The seeds hold one issuer; every co-issuer is still a fact found.
+                    c.fields.setdefault("issuer", pk)
+                    lk.found.append(("issuer", k, pk))
+                elif juris is None:
+                    juris = pk
         c.fields["jurisdiction"] = juris or lk.main_place() or c.fields.get("jurisdiction")
         if c.fields["jurisdiction"] is None:
             del c.fields["jurisdiction"]
@@ -114,6 +113,23 @@ def documents(ps, lk) -> None:
             bk = ent.key if ent else lk.by_label.get(("documents", label_key(inner)))
             if bk:
                 c.fields["based_on"] = [bk]
+
+
+def _issuers(ps, lk, vpos: int) -> list[str]:
+    """The organisations (or the place) named right before a verb of issuing, following a list
+    joined by 和/、/与/及 leftwards (省工业和信息化厅和省教育厅联合下发)."""
+    out: list[str] = []
+    pos = vpos
+    while True:
+        hit = [(s_, k) for s_, k in ps.keyed if s_.end <= pos and pos - s_.end <= 2
+               and lk.section(k) in ("organizations", "places")]
+        if not hit:
+            return out
+        s_, k = hit[-1]
+        out.append(k)
+        if lk.section(k) == "places" or s_.start == 0 or ps.text[s_.start - 1] not in "和、与及":
+            return out
+        pos = s_.start - 1
 
 
 def part_of(ps, lk) -> None:

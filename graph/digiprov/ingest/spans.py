@@ -94,4 +94,6 @@ def link_spans(ps: ParaSpans, linker) -> None:
                              sp.conf, sp.attrs)
         if key:
             ps.keyed.append((sp, key))
+            if sp.kind != "place" and sp.kind != "person":
+                linker.place_in_name(sp.text, ps.para.para, ps.off + sp.start)
     ps.keyed.sort(key=lambda x: x[0].start)
