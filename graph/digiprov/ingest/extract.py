@@ -359,16 +359,18 @@ def find_orgs(text: str) -> list[Span]:
 
 
 LEAD_NOTE_RE = re.compile(
-    r"[(（]([^()（）]{3,80}?)(牵头|按职责分工负责|负责|具体实施)[^()（）]{0,12}[)）]")
+    r"[(（]([^()（）]{3,80}?)(牵头|按职责分工负责|负责|具体实施)[^()（）]{0,12}[)）]|"
+    r"[(（](责任单位|牵头单位|责任部门)[:：]([^()（）]{3,80})[)）]")
 
 
 def find_lead_notes(text: str) -> list[Span]:
     out = []
     for m in LEAD_NOTE_RE.finditer(text):
-        inner_start = m.start(1)
+        inner = 1 if m.group(1) else 4  # （X牵头） or （责任单位：X、Y）, the first leading
+        inner_start = m.start(inner)
         parts = []
         pos = inner_start
-        for part in re.split(r"[、，,]|牵头|负责", m.group(1)):
+        for part in re.split(r"[、，,;；]|牵头|负责", m.group(inner)):
             s = text.find(part, pos)
             pos = s + len(part)
             p = part.strip()
@@ -377,7 +379,7 @@ def find_lead_notes(text: str) -> list[Span]:
                     parts.append((p, s, s + len(part)))
         if parts:
             out.append(Span("lead-note", m.group(0), m.start(), m.end(), 0.9,
-                            {"orgs": parts, "lead": m.group(2) == "牵头"}))
+                            {"orgs": parts, "lead": m.group(2) == "牵头" or bool(m.group(3))}))
     return out
 
 

@@ -35,6 +35,7 @@ class Linker:
         self.city: str | None = None
         self.national = False                # the text is about the whole country
         self.last_org: str | None = None
+        self.heading: str | None = None      # the programme of the last heading paragraph
         self.people: dict[str, str] = {}     # name -> key (found with a role earlier)
         self.publisher: str | None = None
         self.warnings: list[str] = []

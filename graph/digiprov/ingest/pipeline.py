@@ -39,6 +39,7 @@ def run_paragraph(p: Paragraph, lk: Linker, gaz_re) -> None:
     R.memberships(ps, lk)
     R.documents(ps, lk)
     R.part_of(ps, lk)
+    R.operators(ps, lk)
     notes = R.lead_notes(ps, lk)
     milestones(ps, lk, notes)
     observations(ps, lk)

@@ -132,6 +132,31 @@ def _issuers(ps, lk, vpos: int) -> list[str]:
         pos = s_.start - 1
 
 
+OPERATE_RE = re.compile(r"^(?:基本|全面|正式|率先|已|已经|共同|联合|自主)?"
+                        r"(?:搭建|建设|推出|上线|打造|开发|建成|运营|开通|发布|研发|构建)"
+                        r"(?:好|了|完成)?(?:的)?(?:全市|全省|全国|全区|统一的|一个)?$")
+LEAD_RE = re.compile(r"^(?:负责|牵头|组织|主导)(?:建立|组织|实施|推进|开展|建设|制定|推动)?$")
+
+
+def operators(ps, lk) -> None:
+    """X搭建/推出/上线Y平台: the organisation named before the verb operates the platform."""
+    orgs = [(s, k) for s, k in ps.keyed if lk.section(k) == "organizations"]
+    for s, k in ps.keyed:
+        c = lk.cands.get(k)
+        if c is None or c.section not in ("platforms", "programmes"):
+            continue
+        cstart = X.clause_bounds(ps.text, s.start)
+        for os_, ok in reversed(orgs):
+            if os_.end > s.start or os_.start < cstart:
+                continue
+            between = ps.text[os_.end:s.start]
+            if c.section == "platforms" and OPERATE_RE.match(between):
+                c.fields.setdefault("operator", ok)
+            elif c.section == "programmes" and LEAD_RE.match(between):
+                c.fields.setdefault("lead", ok)
+            break
+
+
 def part_of(ps, lk) -> None:
     """Programmes named in a quoted sequence are parts of the whole (“统云”“并网”… 三大攻坚行动)."""
     for s, k in ps.keyed:
@@ -154,9 +179,16 @@ def lead_notes(ps, lk) -> list[X.Span]:
                            {"type": X.org_type(text)})
             lead_key = lead_key or k
         if n.attrs["lead"] and lead_key and lk.section(lead_key) == "organizations":
-            for s, k in ps.keyed:
-                if prev_end <= s.start < n.start and k in lk.cands \
-                        and lk.cands[k].section == "programmes":
-                    lk.cands[k].fields.setdefault("lead", lead_key)
+            before = [k for s, k in ps.keyed if prev_end <= s.start < n.start
+                      and k in lk.cands and lk.cands[k].section == "programmes"]
+            # A task under a heading (（一）实施…行动。 then the task with its note): the
+            # heading's programme is what the note's body leads.
+            if not before and lk.heading in lk.cands:
+                before = [lk.heading]
+            for k in before:
+                lk.cands[k].fields.setdefault("lead", lead_key)
         prev_end = n.end
+    progs = [k for s, k in ps.keyed if k in lk.cands and lk.cands[k].section == "programmes"]
+    if len(ps.text) <= 40 and progs:
+        lk.heading = progs[-1]
     return notes
