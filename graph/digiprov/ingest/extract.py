@@ -651,6 +651,18 @@ def find_quoted_named(text: str, taken: Occupied) -> list[Span]:
     return out
 
 
+def nested_quotes(text: str, found: list[Span]) -> list[Span]:
+    """A platform named after a quoted programme holds that programme too:
+    “双随机、一公开”监管工作平台 -> “双随机、一公开”."""
+    out = []
+    for sp in found:
+        q = re.match(r"“([^“”]{2,12})”.{2,}", sp.text)
+        if sp.kind == "platforms" and q and "aliases" not in sp.attrs:
+            out.append(Span("programmes", q.group(1), sp.start + 1, sp.start + 1 + len(q[1]),
+                            0.65, {"type": "programme", "nested": True}))
+    return out
+
+
 def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
     out: list[Span] = []
     taken = Occupied(len(text))
@@ -685,8 +697,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         if m.group(0) in ("计划", "战略", "行动") and text.startswith(NOT_NAME_AFTER, m.end()):
             continue
-        # The suffix must be a word of its own: 运行|动态 holds no 行动, 体系|统 no 系统.
-        if not (token_edge(text, m.start()) and token_edge(text, m.end())):
+        # The suffix must end a word: 运行|动态 holds no 行动, 体系|统筹 no 系统.
+        if not token_edge(text, m.end()):
             continue
         start = left_extend(text, m.start()) if m.start() > 0 else 0
         start0 = start
@@ -694,7 +706,9 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         name = text[start:m.end()]
         if verb_named(name, m.group(0)):
             continue
-        if generic_before(text, start0) or name.endswith("工程") and \
+        if generic_before(text, start0) or re.match(r"(一批|各类|一系列|若干)",
+                                                    text[start0:start]) or \
+                name.endswith("工程") and \
                 name[:-2].endswith(CONSTRUCTION) or re.search(r"(性|重大|伟大)$", name[:-2]):
             continue
         if len(name) < 4 and not (name.endswith("云") and len(name) == 3):
@@ -746,6 +760,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         if re.match(r"[的等]", text[m.end():m.end() + 1]) or m.group(2).endswith("的"):
             continue
+        if re.search("[向为对把将从在与成]", m.group(2)):
+            continue  # 推动教育向“智能型”转变: the quote is where it goes, not what is done
         g2s, changed = m.start(2), True
         while changed:
             changed = False
@@ -813,6 +829,14 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             out.append(Span("programmes", q, m.start() + 1, m.end() - 1, 0.7,
                             {"type": "programme"}))
             taken.append((m.start(), m.end()))
+    # X强国/X强省/X强市 are strategies by name (网络强国, 制造强省, 工业强市).
+    for m in re.finditer(rf"([{CJK}]{{2,4}}?)强(国|省|市)(战略)?", text):
+        s0 = strip_lead(text, m.start(), m.end())
+        verb = re.search("(建设|推进|加快|实现|迈向|打造|实施)$", text[max(0, s0 - 2):s0])
+        if not free(s0, m.end()) or not token_edge(text, m.end()) or not (verb or m.group(3)):
+            continue
+        out.append(Span("programmes", text[s0:m.end()], s0, m.end(), 0.7, {"type": "strategy"}))
+        taken.append((s0, m.end()))
     # 数字 + place: 数字山东, 数字浙江, 数字烟台 (the provincial digital programmes).
     for m in re.finditer("数字(" + "|".join(sorted(PLACE_SHORT | {"中国"}, key=len,
                                                    reverse=True)) + ")",
@@ -824,6 +848,7 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             out.append(Span("programmes", text[m.start():end], m.start(), end, 0.8,
                             {"type": "strategy" if end > m.end() else "programme"}))
             taken.append((m.start(), end))
+    out += nested_quotes(text, out)
     return out
 
 
