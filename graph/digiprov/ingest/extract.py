@@ -30,7 +30,7 @@ HARD_STOP = {
     "组建", "成立", "构建", "以上", "左右", "余", "多", "个", "家", "项",
     "大力", "全力", "着力", "深入", "不断", "逐步", "统筹", "鼓励", "促进", "加大", "有效", "共同",
     "报", "报送", "上报", "送", "到", "应用到", "完成", "形成", "拓展", "推广", "基本", "全面",
-    "推出", "上线", "依靠", "会同", "牵头", "负责", "要求", "提出", "明确", "指出", "强调",
+    "推出", "上线", "依靠", "会同", "整合", "牵头", "负责", "要求", "提出", "明确", "指出", "强调",
 }
 # A token ending in one of these verbs stops a name too (充分发挥, 积极推进, 已全面建成).
 STOP_SUFFIXES = tuple(sorted((w for w in HARD_STOP if len(w) >= 2 and w not in (
@@ -656,10 +656,16 @@ def nested_quotes(text: str, found: list[Span]) -> list[Span]:
     “双随机、一公开”监管工作平台 -> “双随机、一公开”."""
     out = []
     for sp in found:
+        if sp.kind != "platforms" or "aliases" in sp.attrs:
+            continue
         q = re.match(r"“([^“”]{2,12})”.{2,}", sp.text)
-        if sp.kind == "platforms" and q and "aliases" not in sp.attrs:
+        if q:
             out.append(Span("programmes", q.group(1), sp.start + 1, sp.start + 1 + len(q[1]),
                             0.65, {"type": "programme", "nested": True}))
+        elif (b := re.search(r"“([^“”]{2,12})”$", text[max(0, sp.start - 14):sp.start])):
+            s0 = sp.start - len(b.group(0)) + 1
+            out.append(Span("programmes", b.group(1), s0, s0 + len(b.group(1)), 0.65,
+                            {"type": "programme"}))
     return out
 
 
@@ -698,7 +704,7 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         if m.group(0) in ("计划", "战略", "行动") and text.startswith(NOT_NAME_AFTER, m.end()):
             continue
         # The suffix must end a word: 运行|动态 holds no 行动, 体系|统筹 no 系统.
-        if not token_edge(text, m.end()):
+        if not token_edge(text, m.end()) and not text.startswith("建设", m.end()):
             continue
         start = left_extend(text, m.start()) if m.start() > 0 else 0
         start0 = start
@@ -706,8 +712,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         name = text[start:m.end()]
         if verb_named(name, m.group(0)):
             continue
-        if generic_before(text, start0) or re.match(r"(一批|各类|一系列|若干)",
-                                                    text[start0:start]) or \
+        if generic_before(text, start0) or re.search(r"(一批|各类|各级|一系列|若干)",
+                                                     text[start0:start]) or \
                 name.endswith("工程") and \
                 name[:-2].endswith(CONSTRUCTION) or re.search(r"(性|重大|伟大)$", name[:-2]):
             continue
