@@ -45,6 +45,22 @@ def run_paragraph(p: Paragraph, lk: Linker, gaz_re) -> None:
     observations(ps, lk)
 
 
+def calibrate_all(lk: Linker) -> None:
+    """Raw pattern scores -> calibrated confidences (:mod:`.calibration`), for the candidates
+    and for the facts found (what the evaluation judges)."""
+    from .calibration import SECTION_KIND, calibrate
+
+    for c in lk.cands.values():
+        if c.section in SECTION_KIND:
+            c.confidence = calibrate(SECTION_KIND[c.section], c.confidence)
+    at = {"membership": (4, "holdsPosition"), "deadline": (4, "deadline"),
+          "quantity": (6, "value")}
+    for i, f in enumerate(lk.found):
+        if f[0] in at and len(f) > at[f[0]][0]:
+            n, kind = at[f[0]]
+            lk.found[i] = (*f[:n], calibrate(kind, f[n]), *f[n + 1:])
+
+
 def source_key_for(path: Path, gz: Gazetteer, title: str) -> str:
     stem = path.stem.lower()
     base = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
@@ -94,6 +110,7 @@ def run(path: str | Path, *, title: str, publisher: str, date: str, url: str | N
     if n_par == 0:
         raise InputError(f"input file {path} is empty")
     english_placeholders(lk)
+    calibrate_all(lk)
     return Result(skey, is_new, src_fields, list(lk.cands.values()), lk.linked,
                   warnings + lk.warnings, encoding, chars, n_par, lk.known_facts,
                   lk.found, lk.label_table())
