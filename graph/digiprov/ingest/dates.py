@@ -21,7 +21,7 @@ DEADLINE_RE = re.compile(
     rf"(?P<pre1>到|至|于)?(?:(?P<y1>\d{{4}})\s?年)?(?P<m>\d{{1,2}})\s?月"
     rf"(?:(?P<d>\d{{1,2}})\s?[日号])?{NOTE}(?P<s1>底前|底|末前|末|以前|之前|前)|"
     # 2022年底前, 到2021年底, 2025年内
-    r"(?P<pre2>到|至|于)?(?P<y2>\d{4})\s?年(?P<s2>底前|底|末前|末|内)|"
+    r"(?P<pre2>到|至|于|在)?(?P<y2>\d{4})\s?年(?P<s2>底前|底|末前|末|内|前(?!期|后))|"
     # 2021年上半年, 2022年三季度末
     r"(?P<pre5>到|至|于)?(?P<y5>\d{4})\s?年(?:(?P<h>上半年|下半年)|第?(?P<q>[一二三四1-4])季度)"
     r"(?P<s5>末前|末|底前|底|前)?|"
@@ -108,7 +108,7 @@ def find(text: str, doc: _dt.date) -> list[Deadline]:
             continue  # a year before the document's is a report of the past, not a target
         if PAST_AFTER_RE.match(text, m.end()):
             continue  # 年内开展了…, 6月底前已完成: done, not due
-        start = m.start() + (1 if phrase.startswith("于") else 0)  # 于 is only the preposition
+        start = m.start() + (1 if phrase.startswith(("于", "在")) else 0)  # only a preposition
         out.append(Deadline(text[start:m.end()], start, m.end(), day, conf))
         taken.append((m.start(), m.end()))
     for m in YEAR_HEAD_RE.finditer(text):
@@ -126,4 +126,4 @@ def phrase_key(phrase: str) -> str:
     weekday, spaces (到2025年 = 2025年; 4月26日（周五）前 = 4月26日前)."""
     p = re.sub(r"[（(][^（）()]{1,4}[）)]", "", phrase)
     p = re.sub(r"\s+", "", p)
-    return re.sub(r"^(到|至|于)", "", p)
+    return re.sub(r"^(到|至|于|在)", "", p)

@@ -43,8 +43,9 @@ SOFT_STOP = {"和", "与", "及", "以及"}
 LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上线", "升级", "培育", "成立",
               "组建", "提升", "优化", "强化", "做强", "创建", "完成", "推广", "迭代", "深化",
               "实施", "开展", "创新", "加快", "新建", "启用", "设立", "建立", "健全", "基本完成",
-              "全面建设", "发展")
-SCOPE_PREFIX = ("全省", "全市", "全国", "各级", "各类", "一批", "统一的", "统一")
+              "全面建设", "发展", "保障", "全力保障")
+SCOPE_PREFIX = ("全省", "全市", "全国", "各级", "各类", "一批", "统一的", "统一", "全国首个",
+                "首个", "首批", "一个")
 DISTRICT_SUFFIXES = ("区", "县", "新区", "园区")
 ANCHOR_RE = re.compile(r"^(?:中共|中国|国家|国务院|全国|党中央|中央|省|市|县|区)")
 
@@ -68,7 +69,7 @@ def clause_bounds(text: str, pos: int) -> int:
         if ch in ")）":
             j = max(text.rfind("(", max(0, i - 8), i - 1), text.rfind("（", max(0, i - 8), i - 1))
             inner = text[j + 1:i - 1] if j >= 0 else ""
-            if j > 0 and 1 <= len(inner) <= 5 and re.fullmatch(f"[{CJK}]+", inner) \
+            if j > 0 and 1 <= len(inner) <= 5 and re.fullmatch(f"[{CJK}]+|[A-Za-z]{{2,5}}", inner) \
                     and text[j - 1] not in PUNCT:
                 i = j
                 continue
@@ -135,8 +136,16 @@ def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: in
 
 
 def _anchored(name: str) -> bool:
-    return bool(ANCHOR_RE.match(name)) or any(name.startswith(p) for p in L.PROVINCES) \
-        or any(name.startswith(c) for c in L.CITIES)
+    if ANCHOR_RE.match(name) or any(name.startswith(p) for p in L.PROVINCES) \
+            or any(name.startswith(c) for c in L.CITIES):
+        return True
+    # 常德市…, 楚雄州…: a place name jieba knows, then its level.
+    m = re.match(rf"([{CJK}]{{2,3}}?)(市|省|县|区|州)", name)
+    if m:
+        from .segment import tags
+
+        return tags().get(m.group(1)) == "ns"
+    return False
 
 
 def strip_lead(text: str, start: int, end: int, scope: bool = True) -> int:
@@ -175,7 +184,8 @@ def token_edge(text: str, pos: int) -> bool:
 TITLE_RE = re.compile(r"《([^《》]{2,80})》")
 PERIOD_RE = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[-—–－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
 YEAR_IN_TITLE = re.compile(r"(\d{4})年")
-ISSUE_VERB_RE = re.compile(r"(?:联合|共同)?(?:印发|出台|发布|下发|颁布|公布|制定|编制)了?$")
+ISSUE_VERB_RE = re.compile(
+    r"(?:联合|共同)?(?:印发|出台|发布|下发|颁布|公布|制定|编制|发出)(?:了|的)?$")
 DOC_SUFFIX_ALT = "|".join(sorted({suf for suf, _k, _e in L.DOC_TYPES}, key=len, reverse=True))
 # A title without 《》 right after a verb of issuing (印发数字经济发展战略、“十四五”…规划).
 PLAIN_TITLE_RE = re.compile(
@@ -186,7 +196,10 @@ PLAIN_TITLE_RE = re.compile(
 # 关于…的通知 anywhere, with the issuer in front when it is named (国务院关于…的指导意见).
 ABOUT_TITLE_RE = re.compile(
     r"关于[^,，。;；《》\n]{4,80}?的(?:指导意见|实施意见|通知|意见|决定|批复|报告|函|方案|办法|规定)")
-WORK_REPORT_RE = re.compile(rf"((?:[{CJK}]{{2,8}}?[省市区县])?(?:\d{{4}}年)?政府工作报告)")
+WORK_REPORT_RE = re.compile(r"((?:" + "|".join(
+    sorted([f for f, _c, _e in L.PROVINCES.values()] + [c + "市" for c in L.CITIES] +
+           list(L.CITIES) + list(L.PROVINCES), key=len, reverse=True)) +
+    r"|[省市区县])?(?:\d{4}年)?政府工作报告)")
 
 
 def doc_type(title: str) -> tuple[str, str, str] | None:
@@ -223,9 +236,14 @@ def find_titles(text: str) -> list[Span]:
                 s0 = m.start() + 1 + inner.start(1)
                 out.append(Span("document", inner.group(1), s0, s0 + len(inner.group(1)), 0.8,
                                 {"doctype": idt, "nested": True}))
-        if m2 := re.match(r"^(中共[^关]{2,12}?(?:委员会|省委|市委)|[^关]{2,16}?(?:人民政府|政府|"
-                          r"办公厅|委员会))关于", title):
+        if m2 := re.match(r"^(中共[^关]{2,12}?(?:委员会|省委|市委)|[^关转]{2,16}?(?:人民政府|政府|"
+                          r"办公厅|委员会|厅|局|委))(?:关于|转发|印发)", title):
             attrs["issuer_text"] = m2.group(1)
+        # A quoted programme named inside a title (…不动产抵押登记“最多跑一次”的通知).
+        for q in re.finditer(r"“([^“”]{2,12})”", title):
+            s0 = m.start() + 1 + q.start(1)
+            out.append(Span("programmes", q.group(1), s0, s0 + len(q.group(1)), 0.6,
+                            {"type": "programme", "nested": True}))
         # "X印发《...》" / "X和Y联合下发了《...》": the issuer(s) (or the place) before the verb.
         vm = ISSUE_VERB_RE.search(text[max(0, m.start() - 24):m.start()])
         if vm:
@@ -290,12 +308,13 @@ ORG_SUFFIX_RE = re.compile(
     r"(?<=[\u4e00-\u9fff])委(?![员托屈婉派任实会身])|中共中央|党中央|"
     r"(?<![格布大结开全僵时残棋赌饭当])局(?![长面部限势])|"
     r"(?<![大客餐])厅(?![长局])|研究院|研究所|"
-    r"(?:研究|技术创新|创新|指挥|服务)中心|集团(?!化)|公司|交易所|国务院(?!办公厅|常务)|实验室|大学|达摩院|协会|档案馆)")
+    r"(?:研究|技术创新|创新|指挥|服务|登记|管理|交易|监测|调度|信息|评估|认证)中心|集团(?!化)|公司|交易所|国务院(?!办公厅|常务)|实验室|大学|达摩院|协会|"
+    r"联盟|档案馆)")
 ORG_GENERIC = {"省政府", "市政府", "区政府", "县政府", "政府", "各区政府", "本机关",
                "办公室", "委员会", "公司", "大学", "集团", "协会", "实验室", "研究院", "档案馆",
                "国家实验室", "政府办公厅"}
 STRONG_ORG = ("集团", "公司", "交易所", "实验室", "大学", "研究院", "研究所", "协会", "达摩院",
-              "研究中心")
+              "研究中心", "联盟")
 NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心", "贸易中心", "网络中心",
                 "制作中心", "创新中心", "融合发展创新中心", "指挥中心", "云中心", "算力中心")
 
@@ -310,7 +329,7 @@ def org_type(name: str) -> str:
         return "institute"
     if name.endswith(("集团", "公司")):
         return "enterprise"
-    if name.endswith("协会"):
+    if name.endswith(("协会", "联盟")):
         return "association"
     return "agency"
 
@@ -546,7 +565,8 @@ def find_people(text: str) -> list[Span]:
 PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|"
                r"平台(?!渠道|即服务|载体|功能|经济|企业|型|建设处)|云中心|"
                r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程|"
-               r"系统(?![性化地内外工集])|(?<=[\u3400-\u9fff])APP)")
+               r"系统(?![性化地内外工集])|(?<=[\u3400-\u9fff])APP|改革试点|制度改革|试点(?!工作|城市|地区)|"
+               r"(?:政务服务|门户)网(?![络点站])|(?<=[省市])政务网)")
 # Heads after a quoted name: what the name is (“i深圳”APP, “最多跑一次”改革, “秒批”服务).
 PLATFORM_HEADS = ("APP", "App", "app", "客户端", "小程序", "公众号", "平台", "系统", "网")
 PROGRAMME_HEADS = ("改革", "服务", "事项", "模式", "制度", "试点", "解决方案", "机制", "理念",
@@ -593,7 +613,8 @@ class Occupied:
 
 def prog_kind(name: str) -> tuple[str, str]:
     """(section, programme type) from the name's last word."""
-    if name.endswith(("平台", "云", "云中心", "系统", "APP", "App", "客户端", "小程序", "公众号")) \
+    if name.endswith(("平台", "云", "云中心", "系统", "APP", "App", "客户端", "小程序", "公众号",
+                      "服务网", "政务网")) \
             and not name.endswith("系统工程"):
         return "platforms", ""
     if name.endswith("战略"):
@@ -629,9 +650,15 @@ def find_quoted_named(text: str, taken: Occupied) -> list[Span]:
         q, head, pre = m.group("q"), m.group("head") or "", m.group("pre") or ""
         if not taken.free(m.start("q") - 1, m.end("q") + 1) or not re.search(f"[{CJK}A-Za-z]", q):
             continue
-        platform = head in PLATFORM_HEADS or bool(pre) or \
+        slogan = bool(re.match(r"[一二三四五六七八九十两多][个张套网次窗号件朵]", q))
+        platform = head in PLATFORM_HEADS or bool(pre) or not slogan and \
             bool(re.search(r"(云|平台|APP|App|系统|网|码|小程序)$", q))
-        if not (platform or head):
+        s_q = m.start("q") - 1
+        # 一是“一张蓝图”深化升级: an enumerated quote is the item's name.
+        enumerated = re.search(r"[一二三四五六七八九十]是$", text[max(0, s_q - 2):s_q])
+        listed = slogan and (text[s_q - 1:s_q] in "、和与及的" or
+                             text[m.end():m.end() + 1] in "、和")
+        if not (platform or head or enumerated or listed):
             continue
         if head == "建设" and not re.search(r"(智慧|数字|智能|城市|工地|社区|政府)", q):
             continue  # “双一流”建设 is not a programme of this kind
@@ -764,7 +791,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                          r"“([^“”]{2,10})”", text):
         if not free(m.start(2), m.end()):
             continue
-        if re.match(r"[的等]", text[m.end():m.end() + 1]) or m.group(2).endswith("的"):
+        if (re.match(r"[的等]", text[m.end():m.end() + 1]) and m.group(1) not in (
+                "开展", "推进", "推行", "实施", "深化")) or m.group(2).endswith("的"):
             continue
         if re.search("[向为对把将从在与成]", m.group(2)):
             continue  # 推动教育向“智能型”转变: the quote is where it goes, not what is done
