@@ -144,7 +144,7 @@ def _anchored(name: str) -> bool:
     if m:
         from .segment import tags
 
-        return tags().get(m.group(1)) == "ns"
+        return "ns" in (tags().get(m.group(1)), tags().get(m.group(0)))
     return False
 
 
@@ -611,6 +611,10 @@ class Occupied:
         self.bits[a:b] = b"\x01" * (b - a)
 
 
+def sec_of(name: str) -> str:
+    return prog_kind(name)[0]
+
+
 def prog_kind(name: str) -> tuple[str, str]:
     """(section, programme type) from the name's last word."""
     if name.endswith(("平台", "云", "云中心", "系统", "APP", "App", "客户端", "小程序", "公众号",
@@ -656,9 +660,7 @@ def find_quoted_named(text: str, taken: Occupied) -> list[Span]:
         s_q = m.start("q") - 1
         # 一是“一张蓝图”深化升级: an enumerated quote is the item's name.
         enumerated = re.search(r"[一二三四五六七八九十]是$", text[max(0, s_q - 2):s_q])
-        listed = slogan and (text[s_q - 1:s_q] in "、和与及的" or
-                             text[m.end():m.end() + 1] in "、和")
-        if not (platform or head or enumerated or listed):
+        if not (platform or head or enumerated):
             continue
         if head == "建设" and not re.search(r"(智慧|数字|智能|城市|工地|社区|政府)", q):
             continue  # “双一流”建设 is not a programme of this kind
@@ -765,6 +767,24 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         sec, typ = prog_kind(name)
         conf = 0.7 if len(name) >= 5 else 0.55
+        if start > 0 and text[start - 1] == "”" and sec_of(name) == "platforms":
+            q0 = text.rfind("“", max(0, start - 14), start)
+            if q0 >= 0:  # “冀云”大数据平台 is one platform, also called 冀云
+                quoted = text[q0 + 1:start - 1]
+                attrs = {"type": ""}
+                if re.search(r"(云|平台|网|APP|系统)$", quoted):
+                    attrs["aliases"] = [quoted]
+                else:  # “双随机、一公开”监管工作平台: the quote names a programme of its own
+                    out.append(Span("programmes", quoted, q0 + 1, start - 1, 0.65,
+                                    {"type": "programme", "nested": True}))
+                out.append(Span("platforms", text[q0:m.end()], q0, m.end(), 0.75, attrs))
+                taken.append((q0, m.end()))
+                continue
+        dt = doc_type(name) if name.endswith(("行动计划", "实施计划", "发展计划")) else None
+        if dt and len(name) >= 7:  # 北京大数据行动计划 is a plan document by its name
+            out.append(Span("document", name, start, m.end(), 0.7, {"doctype": dt}))
+            taken.append((start, m.end()))
+            continue
         attrs = {"type": typ}
         alias = scope_alias(text, start0, start)
         if alias:
@@ -773,11 +793,11 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         taken.append((start, m.end()))
     # A run of quoted slogans after a verb of doing, or closed by 等: 推动…“一网通办”“一次办好”,
     # “最多跑一次”、“一网通办”、“接诉即办”等.
-    for m in re.finditer(r"(?:“[^“”]{2,12}”[、，,]?){2,8}", text):
+    for m in re.finditer(r"(?:“[^“”]{2,12}”[、，,和与及]?){2,8}", text):
         if not free(m.start(), m.end()):
             continue
         clause = text[clause_bounds(text, m.start()):m.start()]
-        if not re.search(r"(推动|推进|推行|深化|实施|开展|深入推进|实现)", clause) \
+        if not re.search(r"(推动|推进|推行|深化|实施|开展|深入推进|实现|完善|落实)", clause) \
                 and not text.startswith("等", m.end()):
             continue
         for q in QUOTE_RE.finditer(m.group(0)):

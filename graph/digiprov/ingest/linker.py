@@ -30,6 +30,7 @@ class Linker:
         self.keys = KeyMaker(set(gz.entities))
         self.cands: dict[str, Candidate] = {}
         self.by_label: dict[tuple[str, str], str] = {}
+        self.by_abbrev: dict[str, str] = {}  # organisations by their short form
         self.linked: dict[str, Linked] = {}
         self.province: str | None = None     # short name, e.g. 山东
         self.city: str | None = None
@@ -91,6 +92,9 @@ class Linker:
             if full != text:
                 aliases.append(text)
             return full, aliases
+        if kind in ("platforms", "programmes") and self.province and text.startswith("省") \
+                and len(text) > 3:  # 省政务服务网 of a Zhejiang text is 浙江省政务服务网
+            return L.PROVINCES[self.province][0] + text[1:], [text]
         if kind == "org":
             p = self.province
             if p and text.startswith("省") and not text.startswith("省会"):
@@ -118,8 +122,8 @@ class Linker:
 
     def place_in_name(self, text: str, para: int, start: int) -> None:
         """南京市住房保障和房产局 names 南京市 too: a mention of the place of its own."""
-        m = X.PARENT_RE.match(text)
-        if not m or len(m.group(0)) >= len(text) - 1:
+        m = X.PARENT_RE.match(text) or re.match(rf"[{X.CJK}]{{2,3}}?[市州]", text)
+        if not m or len(m.group(0)) >= len(text) - 1 or not X._anchored(m.group(0)):
             return
         name = m.group(0)
         short = name[:-1] if name.endswith(("省", "市")) and name[:-1] in (
@@ -153,6 +157,8 @@ class Linker:
         if key is None:
             for a in [*aliases, *self.variants(canon), *self.variants(text)]:
                 key = key or self.by_label.get((lk[0], label_key(a)))
+        if key is None and section == "organizations":
+            key = self.by_abbrev.get(abbrev_key(canon))
         if key is not None:
             c = self.cands[key]
             c.add_evidence(para, start, end)
@@ -190,6 +196,8 @@ class Linker:
         self.by_label[lk] = key
         for a in aliases:
             self.by_label.setdefault((lk[0], label_key(a)), key)
+        if section == "organizations":
+            self.by_abbrev.setdefault(abbrev_key(canon), key)
         if section in ("programmes", "platforms") and "jurisdiction" not in f:
             j = self.place_in(canon) or self.main_place()
             if j:
@@ -431,6 +439,13 @@ class Linker:
         self.cands[key] = Candidate("roles", key, {"zh": zh, "en": L.ROLES.get(zh, zh)}, [],
                                     0.9, ["new role"])
         return key
+
+
+def abbrev_key(name: str) -> str:
+    """An organisation's name as its short form writes it: 国家发展和改革委员会 and
+    国家发展改革委, 天津市住房和城乡建设委员会 and 天津市住房城乡建设委 meet here."""
+    k = label_key(name).replace("人民政府", "政府").replace("委员会", "委")
+    return re.sub(r"[和与及]", "", k)
 
 
 def place_slug(name: str) -> str:
