@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import lexicon as L
 from .segment import cut
@@ -175,8 +176,12 @@ def token_edge(text: str, pos: int) -> bool:
     if pos <= 0 or pos >= len(text):
         return True
     lo = max(0, pos - 10)
-    edges = {lo + e for _w, _s, e in cut(text[lo:min(len(text), pos + 6)])}
-    return pos in edges
+    return pos - lo in _window_edges(text[lo:min(len(text), pos + 6)])
+
+
+@lru_cache(maxsize=4096)
+def _window_edges(window: str) -> frozenset[int]:
+    return frozenset(e for _w, _s, e in cut(window))
 
 
 # ------------------------------------------------------------------ document titles
