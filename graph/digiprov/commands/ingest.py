@@ -51,7 +51,7 @@ def register(main: click.Group) -> None:
         from ..ingest.api import evaluate_run, load_gazetteer
         from ..ingest.api import ingest as do_ingest
         from ..ingest.gazetteer import Gazetteer
-        from ..ingest.pipeline import parse_doc_date
+        from ..ingest.records import parse_doc_date
         from ..paths import default_seeds_dir
 
         if out_dir is None and gold is None:

@@ -8,11 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, SeedError
+from ..errors import InputError
 from . import candidates as C
 from .gazetteer import Gazetteer, from_seeds
 from .gazetteer import load as _load_gz
-from .pipeline import KIND_OF_SECTION, LOW_CONFIDENCE, Result, run
+from .pipeline import run
+from .records import KIND_OF_SECTION, LOW_CONFIDENCE, Result
 
 CANDIDATES = "candidates.yaml"
 PREVIEW = "candidates.trig"
@@ -137,25 +138,48 @@ def ingest(path: str | Path, out_dir: str | Path, *, title: str, publisher: str,
     result = run(path, title=title, publisher=publisher, date=date, url=url, gz=gz,
                  strict=strict)
     report = IngestReport(result, out or Path("-"), origin=gz.origin)
-    report.low = [f"{c.section}/{c.key} ({c.confidence:.2f}): "
-                  f"{c.fields.get('zh') or c.fields.get('value_text') or ''}"
-                  for c in result.candidates if c.confidence < LOW_CONFIDENCE]
     if out is None:
+        report.low = low_confidence(result)
         return report  # evaluation only: nothing is written
-    text = render_result(result)
+    from .settle import precheck, settle
+
+    file = Path(path).name
+    result.warnings += precheck(result, lambda k: k in gz.entities, file)
     with atomic_dir(out) as tmp:
         cand = tmp / CANDIDATES
-        cand.write_text(text, encoding="utf-8")
+
+        def load(text: str):
+            cand.write_text(text, encoding="utf-8")
+            return preview_quads(sdir, cand) if preview else check_loads(sdir, cand)
+
+        _text, quads, warnings = settle(result, render_result, load, file)
+        result.warnings += warnings
         if preview:
-            try:
-                quads = preview_quads(sdir, cand)
-            except SeedError as e:
-                raise InputError(f"internal: candidates do not load with the seeds ({e})"
-                                 ) from None
             with (tmp / PREVIEW).open("wb") as fh:
                 write_trig(quads, fh)
             report.new_quads = len(quads)
+    report.low = low_confidence(result)
     return report
+
+
+def low_confidence(result: Result) -> list[str]:
+    return [f"{c.section}/{c.key} ({c.confidence:.2f}): "
+            f"{c.fields.get('zh') or c.fields.get('value_text') or ''}"
+            for c in result.candidates if c.confidence < LOW_CONFIDENCE]
+
+
+def check_loads(seeds_dir: Path | None, candidates_file: Path) -> None:
+    """Load the candidates with the seeds (or alone), as accept will."""
+    from ..seeds import load_seeds, seed_files
+
+    if seeds_dir is not None and seeds_dir.is_dir() and seed_files(seeds_dir):
+        load_seeds(seeds_dir, extra_files=[candidates_file])
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp) / "seeds"
+        d.mkdir()
+        shutil.copy(candidates_file, d / CANDIDATES)
+        load_seeds(d)
 
 
 def evaluate_run(report: IngestReport, gold: str | Path):

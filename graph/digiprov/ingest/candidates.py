@@ -43,11 +43,19 @@ def value(v) -> str:
     return scalar(v)
 
 
+def printable(text: str) -> str:
+    """A comment line YAML accepts: no line breaks, control or format characters."""
+    import unicodedata
+
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+                   else ch for ch in text)
+
+
 def entry_lines(key: str, fields: dict, evidence: list[dict] | None, comment: str | None
                 ) -> list[str]:
     out = []
     if comment:
-        out.append(f"  # {comment}")
+        out.append(f"  # {printable(comment)}")
     names = [n for n in FIELD_ORDER if n in fields] + \
         [n for n in fields if n not in FIELD_ORDER and n != "evidence"]
     first = True
@@ -63,7 +71,7 @@ def entry_lines(key: str, fields: dict, evidence: list[dict] | None, comment: st
 def render(source_key: str, sections: dict[str, list[tuple[str, dict, list, str | None]]],
            header: list[str]) -> str:
     """sections: name -> [(key, fields, evidence dicts, comment)] in the loader's order."""
-    lines = [f"# {h}" if h else "#" for h in header]
+    lines = [f"# {printable(h)}" if h else "#" for h in header]
     lines.append(f"source: {source_key}")
     for name in SECTIONS:
         entries = sections.get(name)

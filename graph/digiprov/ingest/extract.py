@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from calendar import monthrange
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import lexicon as L
 from .segment import cut
@@ -30,14 +30,25 @@ HARD_STOP = {
     "打造", "建成", "搭建", "代表", "创建", "争创", "大力发展", "申报", "共建", "联合",
     "组建", "成立", "构建", "以上", "左右", "余", "多", "个", "家", "项",
     "大力", "全力", "着力", "深入", "不断", "逐步", "统筹", "鼓励", "促进", "加大", "有效", "共同",
+    "报", "报送", "上报", "送", "到", "应用到", "完成", "形成", "拓展", "推广", "基本", "全面",
+    "推出", "上线", "依靠", "会同", "整合", "牵头", "负责", "要求", "提出", "明确", "指出", "强调",
 }
+# A token ending in one of these verbs stops a name too (充分发挥, 积极推进, 已全面建成).
+STOP_SUFFIXES = tuple(sorted((w for w in HARD_STOP if len(w) >= 2 and w not in (
+    "以上", "左右", "其中", "我们", "目前", "此外", "如此", "例如", "同时")),
+    key=len, reverse=True))
+# Single characters a walk may leave in front of a name (搭建好…, 为“智慧工地”, 2019年全市…).
+GLUED_VERBS = "报向由经对在至交送赴给请到和与及"
+LEAD_CHARS = "好了着过成为在对将把由向从以于与和及的年月日是要"
 SOFT_STOP = {"和", "与", "及", "以及"}
 LEAD_VERBS = ("建设", "打造", "构建", "搭建", "完善", "建成", "上线", "升级", "培育", "成立",
               "组建", "提升", "优化", "强化", "做强", "创建", "完成", "推广", "迭代", "深化",
               "实施", "开展", "创新", "加快", "新建", "启用", "设立", "建立", "健全", "基本完成",
-              "全面建设", "发展")
-SCOPE_PREFIX = ("全省", "全市", "全国", "各级", "各类", "一批", "统一的", "统一")
-ANCHOR_RE = re.compile(r"^(?:中共|中国|国家|国务院|省|市|县|区)")
+              "全面建设", "发展", "保障", "全力保障")
+SCOPE_PREFIX = ("全省", "全市", "全国", "各级", "各类", "一批", "统一的", "统一", "全国首个",
+                "首个", "首批", "一个")
+DISTRICT_SUFFIXES = ("区", "县", "新区", "园区")
+ANCHOR_RE = re.compile(r"^(?:中共|中国|国家|国务院|全国|党中央|中央|省|市|县|区)")
 
 
 @dataclass
@@ -59,7 +70,7 @@ def clause_bounds(text: str, pos: int) -> int:
         if ch in ")）":
             j = max(text.rfind("(", max(0, i - 8), i - 1), text.rfind("（", max(0, i - 8), i - 1))
             inner = text[j + 1:i - 1] if j >= 0 else ""
-            if j > 0 and 1 <= len(inner) <= 5 and re.fullmatch(f"[{CJK}]+", inner) \
+            if j > 0 and 1 <= len(inner) <= 5 and re.fullmatch(f"[{CJK}]+|[A-Za-z]{{2,5}}", inner) \
                     and text[j - 1] not in PUNCT:
                 i = j
                 continue
@@ -96,6 +107,8 @@ def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: in
         w, s, _e = toks[i]
         if w in HARD_STOP or w.isdigit() or re.fullmatch(r"[0-9.%]+|[一二三四五六七八九十]+", w):
             break
+        if len(w) >= 3 and w.endswith(STOP_SUFFIXES):
+            break
         if w in SOFT_STOP:
             if crossed:
                 break
@@ -110,26 +123,65 @@ def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: in
             strict = s
         i -= 1
     start = strict
-    if extended is not None and _anchored(text[extended:stem_end]) \
-            and not _anchored(text[strict:stem_end]):
-        start = extended
+    if extended is not None:
+        # 报市工业和信息化局: a one-character verb glued to the anchor by jieba is not the name.
+        if not _anchored(text[extended:stem_end]) and text[extended] in GLUED_VERBS \
+                and _anchored(text[extended + 1:stem_end]):
+            extended += 1
+        if _anchored(text[extended:stem_end]) and not _anchored(text[strict:stem_end]):
+            start = extended
+    if not _anchored(text[start:stem_end]) and start < stem_end - 2 and \
+            text[start] in GLUED_VERBS and _anchored(text[start + 1:stem_end]):
+        start += 1
     return start
 
 
 def _anchored(name: str) -> bool:
-    return bool(ANCHOR_RE.match(name)) or any(name.startswith(p) for p in L.PROVINCES) \
-        or any(name.startswith(c) for c in L.CITIES)
+    if ANCHOR_RE.match(name) or any(name.startswith(p) for p in L.PROVINCES) \
+            or any(name.startswith(c) for c in L.CITIES):
+        return True
+    # 常德市…, 楚雄州…: a place name jieba knows, then its level.
+    m = re.match(rf"([{CJK}]{{2,3}}?)(市|省|县|区|州)", name)
+    if m:
+        from .segment import tags
+
+        return "ns" in (tags().get(m.group(1)), tags().get(m.group(0)))
+    return False
 
 
-def strip_lead(text: str, start: int, end: int) -> int:
+def strip_lead(text: str, start: int, end: int, scope: bool = True) -> int:
+    """Drop verbs (and, unless ``scope`` is False, scope words 全省/全国) from a name's front."""
     changed = True
     while changed:
         changed = False
-        for v in LEAD_VERBS + SCOPE_PREFIX:
+        for v in LEAD_VERBS + (SCOPE_PREFIX if scope else ()):
             if text.startswith(v, start) and end - start - len(v) >= 3:
                 start += len(v)
                 changed = True
+        if end - start > 3 and text[start] in LEAD_CHARS:
+            start += 1
+            changed = True
     return start
+
+
+def scope_alias(text: str, start: int, stripped: int) -> str | None:
+    """The name with the scope word strip_lead took off (全国一体化在线监管平台), kept as an
+    alias: a text may name the thing either way."""
+    head = text[start:stripped]
+    return head if head in ("全省", "全市", "全国") else None
+
+
+def token_edge(text: str, pos: int) -> bool:
+    """True when jieba puts a token boundary at ``pos`` (运行|动态 has none inside 行动)."""
+    if pos <= 0 or pos >= len(text):
+        return True
+    lo = max(0, pos - 10)
+    return pos - lo in _window_edges(text[lo:min(len(text), pos + 6)])
+
+
+@lru_cache(maxsize=4096)
+def _window_edges(window: str) -> frozenset[int]:
+    return frozenset(e for _w, _s, e in cut(window))
 
 
 # ------------------------------------------------------------------ document titles
@@ -137,7 +189,22 @@ def strip_lead(text: str, start: int, end: int) -> int:
 TITLE_RE = re.compile(r"《([^《》]{2,80})》")
 PERIOD_RE = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[-—–－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
 YEAR_IN_TITLE = re.compile(r"(\d{4})年")
-ISSUE_VERBS = ("印发", "出台", "发布", "制定", "出台了", "印发了", "发布了", "编制出台", "公布")
+ISSUE_VERB_RE = re.compile(
+    r"(?:联合|共同)?(?:印发|出台|发布|下发|颁布|公布|制定|编制|发出)(?:了|的)?$")
+DOC_SUFFIX_ALT = "|".join(sorted({suf for suf, _k, _e in L.DOC_TYPES}, key=len, reverse=True))
+# A title without 《》 right after a verb of issuing (印发数字经济发展战略、“十四五”…规划).
+PLAIN_TITLE_RE = re.compile(
+    r"(?:印发|出台|发布|下发|颁布|公布|制定|编制)了?(?:实施)?"
+    r"((?:(?:关于)?[^,，。;；、《》()（）\n]{2,60}?(?:" + DOC_SUFFIX_ALT + r"))"
+    r"(?:、(?:关于)?[^,，。;；、《》()（）\n]{2,60}?(?:" + DOC_SUFFIX_ALT + r"))*)"
+    r"(?=[、,，。;；和及并]|$)")
+# 关于…的通知 anywhere, with the issuer in front when it is named (国务院关于…的指导意见).
+ABOUT_TITLE_RE = re.compile(
+    r"关于[^,，。;；《》\n]{4,80}?的(?:指导意见|实施意见|通知|意见|决定|批复|报告|函|方案|办法|规定)")
+WORK_REPORT_RE = re.compile(r"((?:" + "|".join(
+    sorted([f for f, _c, _e in L.PROVINCES.values()] + [c + "市" for c in L.CITIES] +
+           list(L.CITIES) + list(L.PROVINCES), key=len, reverse=True)) +
+    r"|[省市区县])?(?:\d{4}年)?政府工作报告)")
 
 
 def doc_type(title: str) -> tuple[str, str, str] | None:
@@ -174,17 +241,66 @@ def find_titles(text: str) -> list[Span]:
                 s0 = m.start() + 1 + inner.start(1)
                 out.append(Span("document", inner.group(1), s0, s0 + len(inner.group(1)), 0.8,
                                 {"doctype": idt, "nested": True}))
-        if m2 := re.match(r"^(中共[^关]{2,12}?(?:委员会|省委|市委)|[^关]{2,16}?(?:人民政府|政府|"
-                          r"办公厅|委员会))关于", title):
+        if m2 := re.match(r"^(中共[^关]{2,12}?(?:委员会|省委|市委)|[^关转]{2,16}?(?:人民政府|政府|"
+                          r"办公厅|委员会|厅|局|委))(?:关于|转发|印发)", title):
             attrs["issuer_text"] = m2.group(1)
-        # "X印发《...》" / "X出台《...》": the issuer (or the place) named before the verb.
-        before = text[max(0, m.start() - 24):m.start()]
-        for v in ISSUE_VERBS:
-            if before.endswith(v):
-                attrs["issued_by_span"] = (m.start() - len(v))
-                break
+        # A quoted programme named inside a title (…不动产抵押登记“最多跑一次”的通知).
+        for q in re.finditer(r"“([^“”]{2,12})”", title):
+            s0 = m.start() + 1 + q.start(1)
+            out.append(Span("programmes", q.group(1), s0, s0 + len(q.group(1)), 0.6,
+                            {"type": "programme", "nested": True}))
+        # "X印发《...》" / "X和Y联合下发了《...》": the issuer(s) (or the place) before the verb.
+        vm = ISSUE_VERB_RE.search(text[max(0, m.start() - 24):m.start()])
+        if vm:
+            attrs["issued_by_span"] = m.start() - len(vm.group(0))
         conf = 0.9 if len(title) >= 6 else 0.6
         out.append(Span("document", title, m.start() + 1, m.end() - 1, conf, attrs))
+    return out
+
+
+def find_plain_titles(text: str, taken: list[tuple[int, int]]) -> list[Span]:
+    """Document titles without 《》: after a verb of issuing (印发…规划、…战略), 关于…的通知, and
+    a government work report (深圳市2019年政府工作报告)."""
+    out: list[Span] = []
+    occ = Occupied(len(text))
+    for a, b in taken:
+        occ.append((a, b))
+
+    def add(title: str, s0: int, conf: float, attrs: dict | None = None) -> None:
+        title = title.strip("“”\" ")
+        if not occ.free(s0, s0 + len(title)) or len(title) < 6:
+            return
+        dt = doc_type(title)
+        if dt is None or len(title) - len(dt[0]) < 4:
+            return
+        a = {"doctype": dt, **(attrs or {})}
+        if pm := PERIOD_RE.search(title):
+            if 1949 < int(pm[1]) <= int(pm[2]) < 2100:
+                a["period"] = f"{pm[1]}-{pm[2]}"
+        if "十四五" in title or "十四个五年" in title:
+            a.setdefault("period_key", "14th-fyp")
+        out.append(Span("document", title, s0, s0 + len(title), conf, a))
+        occ.append((s0, s0 + len(title)))
+
+    for m in PLAIN_TITLE_RE.finditer(text):
+        verb_at = m.start()
+        vm = re.match(r"(?:联合|共同)?", text[max(0, verb_at - 2):verb_at])
+        pos = m.start(1)
+        for part in m.group(1).split("、"):
+            s0 = text.find(part, pos)
+            pos = s0 + len(part)
+            add(part, s0, 0.75, {"issued_by_span": verb_at - (len(vm.group(0)) if vm else 0)})
+    for m in ABOUT_TITLE_RE.finditer(text):
+        if text[m.start() - 1:m.start()] == "《":
+            continue
+        start = left_extend(text, m.start(), max_len=14) if m.start() > 0 else m.start()
+        issuer = text[start:m.start()]
+        attrs = {"issuer_text": issuer} if issuer and ORG_SUFFIX_RE.search(issuer) else {}
+        if not attrs:
+            start = m.start()
+        add(text[start:m.end()], start, 0.7, attrs)
+    for m in WORK_REPORT_RE.finditer(text):
+        add(m.group(1), m.start(1), 0.75)
     return out
 
 
@@ -193,22 +309,24 @@ def find_titles(text: str) -> list[Span]:
 ORG_SUFFIX_RE = re.compile(
     r"(?:人民政府|政府(?!工作|信息|网站|部门|规章|决策|公报|采购|数据|服务)|办公厅|办公室|"
     r"(?:新闻|网信|政府|金融|研究|改革|督查|信访|应急)办|"
-    r"(?:组织|宣传|统战)部|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|(?<=[省市县])委(?!员)|(?:发展改革|卫生健康|教育|网信|财政)委|"
-    r"(?:管理|服务|监管|[据理务管计安源牧物象事障批侨保设监游政商业医体技文息育])局(?![长面部限势])|"
+    r"(?:组织|宣传|统战)部|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|常委会|"
+    r"(?<=[\u4e00-\u9fff])委(?![员托屈婉派任实会身])|中共中央|党中央|"
+    r"(?<![格布大结开全僵时残棋赌饭当])局(?![长面部限势])|"
     r"(?<![大客餐])厅(?![长局])|研究院|研究所|"
-    r"(?:研究|技术创新|创新|指挥|服务)中心|集团(?!化)|公司|交易所|国务院(?!办公厅|常务)|实验室|大学|达摩院|协会|档案馆)")
+    r"(?:研究|技术创新|创新|指挥|服务|登记|管理|交易|监测|调度|信息|评估|认证)中心|集团(?!化)|公司|交易所|国务院(?!办公厅|常务)|实验室|大学|达摩院|协会|"
+    r"联盟|档案馆)")
 ORG_GENERIC = {"省政府", "市政府", "区政府", "县政府", "政府", "各区政府", "本机关",
                "办公室", "委员会", "公司", "大学", "集团", "协会", "实验室", "研究院", "档案馆",
                "国家实验室", "政府办公厅"}
 STRONG_ORG = ("集团", "公司", "交易所", "实验室", "大学", "研究院", "研究所", "协会", "达摩院",
-              "研究中心")
+              "研究中心", "联盟")
 NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心", "贸易中心", "网络中心",
                 "制作中心", "创新中心", "融合发展创新中心", "指挥中心", "云中心", "算力中心")
 
 
 def org_type(name: str) -> str:
     if re.search(r"(省委|市委|县委|委员会)$", name) and ("中共" in name or name.endswith(
-            ("省委", "市委", "县委"))):
+            ("省委", "市委", "县委"))) or name in ("中共中央", "党中央"):
         return "party-committee"
     if name.endswith(("办公室", "新闻办", "网信办", "办公厅", "督查办", "信访办", "应急办", "处")):
         return "office"
@@ -216,7 +334,7 @@ def org_type(name: str) -> str:
         return "institute"
     if name.endswith(("集团", "公司")):
         return "enterprise"
-    if name.endswith("协会"):
+    if name.endswith(("协会", "联盟")):
         return "association"
     return "agency"
 
@@ -226,8 +344,10 @@ def find_orgs(text: str) -> list[Span]:
     for m in ORG_SUFFIX_RE.finditer(text):
         end = m.end()
         start = left_extend(text, m.start()) if m.start() > 0 else 0
-        start = strip_lead(text, start, end)
+        start = strip_lead(text, start, end, scope=False)  # 全国人大常委会 is a name
         name = text[start:end]
+        if "各" in name[1:]:
+            continue  # 国务院各部委 is every ministry, no one body
         if len(name) < 3 and name not in ("省委", "市委"):
             continue
         if re.match(r"^[省市县区]级", name):
@@ -248,22 +368,33 @@ def find_orgs(text: str) -> list[Span]:
         if name.endswith(("政府", "人民政府")) and not _anchored(name):
             continue
         conf = 0.85 if _anchored(name) else 0.7
+        # 省委省政府 are two bodies written as one word.
+        pair = re.fullmatch(r"(.{0,8}?(?:省委|市委|县委|区委|党委))(.{0,8}?(?:人民政府|政府))",
+                            name)
+        if pair:
+            mid = start + len(pair.group(1))
+            out.append(Span("org", pair.group(1), start, mid, conf,
+                            {"type": org_type(pair.group(1))}))
+            out.append(Span("org", pair.group(2), mid, end, conf,
+                            {"type": org_type(pair.group(2))}))
+            continue
         out.append(Span("org", name, start, end, conf, {"type": org_type(name)}))
-    # 牵头 / 负责 notes: "（省大数据局、省委网信办牵头）"
     return out
 
 
 LEAD_NOTE_RE = re.compile(
-    r"[(（]([^()（）]{3,80}?)(牵头|按职责分工负责|负责|具体实施)[^()（）]{0,12}[)）]")
+    r"[(（]([^()（）]{3,80}?)(牵头|按职责分工负责|负责|具体实施)[^()（）]{0,12}[)）]|"
+    r"[(（](责任单位|牵头单位|责任部门)[:：]([^()（）]{3,80})[)）]")
 
 
 def find_lead_notes(text: str) -> list[Span]:
     out = []
     for m in LEAD_NOTE_RE.finditer(text):
-        inner_start = m.start(1)
+        inner = 1 if m.group(1) else 4  # （X牵头） or （责任单位：X、Y）, the first leading
+        inner_start = m.start(inner)
         parts = []
         pos = inner_start
-        for part in re.split(r"[、，,]|牵头|负责", m.group(1)):
+        for part in re.split(r"[、，,;；]|牵头|负责", m.group(inner)):
             s = text.find(part, pos)
             pos = s + len(part)
             p = part.strip()
@@ -272,7 +403,7 @@ def find_lead_notes(text: str) -> list[Span]:
                     parts.append((p, s, s + len(part)))
         if parts:
             out.append(Span("lead-note", m.group(0), m.start(), m.end(), 0.9,
-                            {"orgs": parts, "lead": m.group(2) == "牵头"}))
+                            {"orgs": parts, "lead": m.group(2) == "牵头" or bool(m.group(3))}))
     return out
 
 
@@ -282,6 +413,49 @@ CITY_RE = re.compile(rf"([{CJK}]{{2,3}})市")
 PROV_RE = re.compile("(" + "|".join(sorted(L.PROVINCES, key=len, reverse=True)) +
                      ")(省|市|自治区)?")
 SHORT_CITY_RE = re.compile("(" + "|".join(sorted(L.CITIES, key=len, reverse=True)) + ")(市)?")
+
+
+ZONE_SUFFIX = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "自贸试验区", "工业园区",
+               "产业园区", "新区", "经开区", "高新区", "开发区", "保税区")
+ZONE_RE = re.compile("(" + "|".join(ZONE_SUFFIX) + ")")
+# Words that make "X新区/X园区" a kind of area, not a named one.
+ZONE_GENERIC = ("主城", "城", "各", "全", "该", "本", "我", "新", "老", "示范", "重点", "相关",
+                "国家级", "省级", "市级")
+PARENT_RE = re.compile("(" + "|".join(sorted([f for f, _c, _e in L.PROVINCES.values()] +
+                                             [c + "市" for c in L.CITIES] + list(L.CITIES) +
+                                             list(L.PROVINCES), key=len, reverse=True)) + ")")
+
+
+def find_zones(text: str) -> list[Span]:
+    """Areas below city level named by their kind: 两江新区, 南京市江北新区 (within 南京市),
+    雄安新区, 苏州工业园区, and the bare 经开区/高新区 of a list of a city's areas."""
+    out = []
+    for m in ZONE_RE.finditer(text):
+        start = left_extend(text, m.start(), max_len=10) if m.start() > 0 else 0
+        start = strip_lead(text, start, m.end())
+        name = text[start:m.end()]
+        parent = None
+        pm = PARENT_RE.match(name)
+        if pm and len(name) > len(pm.group(0)) + len(m.group(0)) - 1:
+            short = pm.group(0).rstrip("市省")
+            short = short if short in L.CITIES or short in L.PROVINCES else \
+                next((k for k, v in L.PROVINCES.items() if v[0] == pm.group(0)), short)
+            parent = (short, "city" if short in L.CITIES else "province")
+            start += len(pm.group(0))
+            name = text[start:m.end()]
+        stem = name[:-len(m.group(0))]
+        listed = text[start - 1:start] in "、" or text[m.end():m.end() + 1] == "、"
+        if not stem:
+            if not listed or m.group(0) not in ("经开区", "高新区", "新区"):
+                continue
+        elif stem.startswith(ZONE_GENERIC) or re.search(r"[\d一二三四五六七八九十]", stem) \
+                or len(stem) > 6:
+            continue
+        attrs = {"type": "district", "short": name, "suffix": m.group(0)}
+        if parent:
+            attrs["parent"] = parent
+        out.append(Span("place", name, start, m.end(), 0.8 if stem else 0.65, attrs))
+    return out
 
 
 def find_places(text: str) -> list[Span]:
@@ -306,6 +480,7 @@ def find_places(text: str) -> list[Span]:
             if item not in L.PROVINCES and item not in L.CITIES:
                 out.append(Span("place", item, s0, s0 + len(item), 0.7,
                                 {"type": "district", "short": item, "suffix": m.group(2)}))
+    out += find_zones(text)
     for m in re.finditer(r"中国(?!特色)|我国", text):
         out.append(Span("place", m.group(0), m.start(), m.end(), 0.8,
                         {"type": "country", "short": "中国"}))
@@ -338,10 +513,37 @@ def find_places(text: str) -> list[Span]:
 ROLE_RE = re.compile("(" + "|".join(sorted(L.ROLES, key=len, reverse=True)) + ")")
 
 
+NAME_BEFORE_ROLE_RE = re.compile(
+    rf"(?:^|(?<=[，。；：、,;:!?\s“”（(和与及]))([{CJK}]{{2,3}}?)(" +
+    "|".join(sorted(L.ROLES, key=len, reverse=True)) +
+    r")(?=[，。；：、,;:!?\s等指强表说对在的是提]|$)")
+
+
+def _is_name(cand: str) -> bool:
+    """A 2-3 character personal name: a surname first, and not a common dictionary word."""
+    from .segment import tags, word_freq
+
+    if not re.fullmatch(rf"[{CJK}]+", cand):
+        return False
+    tag = tags().get(cand)
+    if tag in ("nr", "nrfg"):
+        return True  # jieba's dictionary knows the person
+    return cand[0] in L.SURNAMES and tag is None and word_freq().get(cand, 0) < 50
+
+
 def find_people(text: str) -> list[Span]:
+    """ROLE + NAME (主任 何立峰, 副局长廉凯表示) and NAME + ROLE (李克强总理指出, 韩正副总理等)."""
     out = []
+    for m in NAME_BEFORE_ROLE_RE.finditer(text):
+        name, role = m.group(1), m.group(2)
+        if role.startswith("副") and name.endswith("副"):
+            continue
+        if _is_name(name):
+            out.append(Span("person", name, m.start(1), m.end(1), 0.75,
+                            {"role": role, "role_start": m.end(1), "role_after": True}))
     for m in ROLE_RE.finditer(text):
-        rest = text[m.end():m.end() + 5]
+        gap = re.match(r"[ \u3000]?", text[m.end():]).end()  # 主任 何立峰
+        rest = text[m.end() + gap:m.end() + gap + 5]
         name = None
         for n in (3, 2):
             cand = rest[:n]
@@ -355,7 +557,10 @@ def find_people(text: str) -> list[Span]:
             continue
         if m.start() > 0 and text[m.start() - 1] == "副" and not m.group(1).startswith("副"):
             continue
-        out.append(Span("person", name, m.end(), m.end() + len(name), 0.85,
+        if any(o.start <= m.start() < o.end for o in out):
+            continue  # the role of a NAME + ROLE already found (李克强总理指出)
+        s0 = m.end() + gap
+        out.append(Span("person", name, s0, s0 + len(name), 0.85,
                         {"role": m.group(1), "role_start": m.start()}))
     return out
 
@@ -364,7 +569,22 @@ def find_people(text: str) -> list[Span]:
 
 PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|"
                r"平台(?!渠道|即服务|载体|功能|经济|企业|型|建设处)|云中心|"
-               r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程)")
+               r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程|"
+               r"系统(?![性化地内外工集])|(?<=[\u3400-\u9fff])APP|改革试点|制度改革|试点(?!工作|城市|地区)|"
+               r"(?:政务服务|门户)网(?![络点站])|(?<=[省市])政务网)")
+# Heads after a quoted name: what the name is (“i深圳”APP, “最多跑一次”改革, “秒批”服务).
+PLATFORM_HEADS = ("APP", "App", "app", "客户端", "小程序", "公众号", "平台", "系统", "网")
+PROGRAMME_HEADS = ("改革", "服务", "事项", "模式", "制度", "试点", "解决方案", "机制", "理念",
+                   "品牌", "赋能行动", "建设", "专项")
+QUOTED_HEAD_RE = re.compile(
+    r"(?P<pre>公众号|小程序|客户端|APP|平台)?“(?P<q>[^“”\n]{1,16})”(?P<head>" +
+    "|".join(sorted(PLATFORM_HEADS + PROGRAMME_HEADS, key=len, reverse=True)) + ")?")
+# 工程 of construction (房屋建筑工程, 市政工程) is building work, not a project's name.
+CONSTRUCTION = ("建筑", "市政", "基础设施", "房屋", "水利", "土建", "安装", "装修", "园林", "道路",
+                "桥梁", "危大", "施工", "建设", "民生")
+# Words after 计划/战略 that make it the verb or a common noun (计划打造, 战略全局, 计划安排).
+NOT_NAME_AFTER = ("打造", "建设", "实施", "投资", "完成", "新建", "于", "在", "到", "安排", "全局",
+                  "高度", "地位", "意义", "部署", "性", "支撑", "目标", "任务")
 QUOTED_SEQ_RE = re.compile(
     r"((?:“[^“”]{1,16}”){1,6})((?:[一二三四五六七八九十两]|\d+)[大项个]一?)?" + "(" + PROG_SUFFIX +
     r"|重点任务)")
@@ -375,7 +595,9 @@ PROG_GENERIC = {"平台", "工程", "行动", "计划", "战略", "云", "新平
                 "公共平台", "信息平台", "管理平台", "统一平台", "综合平台", "平台建设", "建设行动",
                 "专项行动", "攻坚行动", "各类平台", "技术平台", "创新平台", "网络平台", "实体平台",
                 "热线平台", "应用平台", "研发平台", "监管平台", "主体工程", "受理平台",
-                "新媒体平台", "提升平台", "新产业平台"}
+                "新媒体平台", "提升平台", "新产业平台", "公共服务平台", "信息管理平台", "示范平台",
+                "系统", "信息系统", "业务系统", "应用系统", "管理系统", "政务信息系统",
+                "政务应用系统", "操作系统", "生态系统", "服务系统", "APP", "示范公共平台"}
 PLACE_SHORT = set(L.PROVINCES) | set(L.CITIES)
 
 
@@ -394,9 +616,15 @@ class Occupied:
         self.bits[a:b] = b"\x01" * (b - a)
 
 
+def sec_of(name: str) -> str:
+    return prog_kind(name)[0]
+
+
 def prog_kind(name: str) -> tuple[str, str]:
     """(section, programme type) from the name's last word."""
-    if name.endswith(("平台", "云", "云中心")):
+    if name.endswith(("平台", "云", "云中心", "系统", "APP", "App", "客户端", "小程序", "公众号",
+                      "服务网", "政务网")) \
+            and not name.endswith("系统工程"):
         return "platforms", ""
     if name.endswith("战略"):
         return "programmes", "strategy"
@@ -405,6 +633,74 @@ def prog_kind(name: str) -> tuple[str, str]:
     if name.endswith("行动"):
         return "programmes", "campaign"
     return "programmes", "programme"
+
+
+def verb_named(name: str, suffix: str) -> bool:
+    """确认系统 (confirm | the system) is a verb before a noun, not a name."""
+    from .segment import tags
+
+    mod = name[:-len(suffix)]
+    return 0 < len(mod) <= 3 and tags().get(mod, "").startswith("v")
+
+
+def generic_before(text: str, start: int) -> bool:
+    """A name after a count or a description is a class of things, not one named thing
+    (建设一批工业互联网平台, 集…为一体的公共服务平台, 各类平台)."""
+    before = text[max(0, start - 3):start]
+    return bool(re.search(r"(一批|一系列|各类|各种|多个|若干|[\d一二三四五六七八九十两]个|的|等)$",
+                          before))
+
+
+def find_quoted_named(text: str, taken: Occupied) -> list[Span]:
+    """A quoted name with a head word that says what it is: “i深圳”APP, 公众号“南京房产微政务”,
+    “国土房管云” (platforms); “最多跑一次”改革, “秒批”服务, “多测合一”制度 (programmes)."""
+    out = []
+    for m in QUOTED_HEAD_RE.finditer(text):
+        q, head, pre = m.group("q"), m.group("head") or "", m.group("pre") or ""
+        if not taken.free(m.start("q") - 1, m.end("q") + 1) or not re.search(f"[{CJK}A-Za-z]", q):
+            continue
+        slogan = bool(re.match(r"[一二三四五六七八九十两多][个张套网次窗号件朵]", q))
+        platform = head in PLATFORM_HEADS or bool(pre) or not slogan and \
+            bool(re.search(r"(云|平台|APP|App|系统|网|码|小程序)$", q))
+        s_q = m.start("q") - 1
+        # 一是“一张蓝图”深化升级: an enumerated quote is the item's name.
+        enumerated = re.search(r"[一二三四五六七八九十]是$", text[max(0, s_q - 2):s_q])
+        if not (platform or head or enumerated):
+            continue
+        if head == "建设" and not re.search(r"(智慧|数字|智能|城市|工地|社区|政府)", q):
+            continue  # “双一流”建设 is not a programme of this kind
+        s0, e0 = m.start("q") - 1, m.end("q") + 1
+        full = text[s0:m.end()] if head else text[s0:e0]
+        if platform:
+            zh = full if head in PLATFORM_HEADS else q
+            attrs = {"type": "", "aliases": [q, full]}
+            out.append(Span("platforms", zh, s0, m.end() if head else e0, 0.8, attrs))
+        else:
+            keep_head = head in ("改革", "专项", "赋能行动", "试点")
+            zh = full if keep_head else q
+            out.append(Span("programmes", zh, s0, m.end() if keep_head else e0, 0.75,
+                            {"type": "campaign" if head.endswith("行动") else "programme",
+                             "aliases": [q, full]}))
+        taken.append((s0, m.end()))
+    return out
+
+
+def nested_quotes(text: str, found: list[Span]) -> list[Span]:
+    """A platform named after a quoted programme holds that programme too:
+    “双随机、一公开”监管工作平台 -> “双随机、一公开”."""
+    out = []
+    for sp in found:
+        if sp.kind != "platforms" or "aliases" in sp.attrs:
+            continue
+        q = re.match(r"“([^“”]{2,12})”.{2,}", sp.text)
+        if q:
+            out.append(Span("programmes", q.group(1), sp.start + 1, sp.start + 1 + len(q[1]),
+                            0.65, {"type": "programme", "nested": True}))
+        elif (b := re.search(r"“([^“”]{2,12})”$", text[max(0, sp.start - 14):sp.start])):
+            s0 = sp.start - len(b.group(0)) + 1
+            out.append(Span("programmes", b.group(1), s0, s0 + len(b.group(1)), 0.65,
+                            {"type": "programme"}))
+    return out
 
 
 def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
@@ -435,17 +731,26 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                                  "part_of_span": (start, m.end())}))
         else:
             parent.attrs["alias"] = quoted[0] if quoted else None
+    out += find_quoted_named(text, taken)
     for m in PLAIN_PROG_RE.finditer(text):
         if not free(m.start(), m.end()):
             continue
-        if m.group(0) == "计划" and text[m.end():m.end() + 1] in ("在", "于") \
-                or text[m.start() - 1:m.start()] in ("“", "”") and False:
+        if m.group(0) in ("计划", "战略", "行动") and text.startswith(NOT_NAME_AFTER, m.end()):
             continue
-        if m.end() < len(text) and text[m.end()] in "建设" and m.group(0) == "云" :
-            pass
+        # The suffix must end a word: 运行|动态 holds no 行动, 体系|统筹 no 系统.
+        if not token_edge(text, m.end()) and not text.startswith("建设", m.end()):
+            continue
         start = left_extend(text, m.start()) if m.start() > 0 else 0
+        start0 = start
         start = strip_lead(text, start, m.end())
         name = text[start:m.end()]
+        if verb_named(name, m.group(0)):
+            continue
+        if generic_before(text, start0) or re.search(r"(一批|各类|各级|一系列|若干)",
+                                                     text[start0:start]) or \
+                name.endswith("工程") and \
+                name[:-2].endswith(CONSTRUCTION) or re.search(r"(性|重大|伟大)$", name[:-2]):
+            continue
         if len(name) < 4 and not (name.endswith("云") and len(name) == 3):
             continue
         if name.endswith(("行动", "计划")) and len(name) < 5:
@@ -467,14 +772,38 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         sec, typ = prog_kind(name)
         conf = 0.7 if len(name) >= 5 else 0.55
-        out.append(Span(sec, name, start, m.end(), conf, {"type": typ}))
+        if start > 0 and text[start - 1] == "”" and sec_of(name) == "platforms":
+            q0 = text.rfind("“", max(0, start - 14), start)
+            if q0 >= 0:  # “冀云”大数据平台 is one platform, also called 冀云
+                quoted = text[q0 + 1:start - 1]
+                attrs = {"type": ""}
+                if re.search(r"(云|平台|网|APP|系统)$", quoted):
+                    attrs["aliases"] = [quoted]
+                else:  # “双随机、一公开”监管工作平台: the quote names a programme of its own
+                    out.append(Span("programmes", quoted, q0 + 1, start - 1, 0.65,
+                                    {"type": "programme", "nested": True}))
+                out.append(Span("platforms", text[q0:m.end()], q0, m.end(), 0.75, attrs))
+                taken.append((q0, m.end()))
+                continue
+        dt = doc_type(name) if name.endswith(("行动计划", "实施计划", "发展计划")) else None
+        if dt and len(name) >= 7:  # 北京大数据行动计划 is a plan document by its name
+            out.append(Span("document", name, start, m.end(), 0.7, {"doctype": dt}))
+            taken.append((start, m.end()))
+            continue
+        attrs = {"type": typ}
+        alias = scope_alias(text, start0, start)
+        if alias:
+            attrs["aliases"] = [alias + name]
+        out.append(Span(sec, name, start, m.end(), conf, attrs))
         taken.append((start, m.end()))
-    # A run of quoted slogans after a verb of doing: 推动…“一网通办”“一次办好”.
-    for m in re.finditer(r"(?:“[^“”]{2,8}”){2,6}", text):
+    # A run of quoted slogans after a verb of doing, or closed by 等: 推动…“一网通办”“一次办好”,
+    # “最多跑一次”、“一网通办”、“接诉即办”等.
+    for m in re.finditer(r"(?:“[^“”]{2,12}”[、，,和与及]?){2,8}", text):
         if not free(m.start(), m.end()):
             continue
         clause = text[clause_bounds(text, m.start()):m.start()]
-        if not re.search(r"(推动|推进|推行|深化|实施|开展|深入推进)", clause):
+        if not re.search(r"(推动|推进|推行|深化|实施|开展|深入推进|实现|完善|落实)", clause) \
+                and not text.startswith("等", m.end()):
             continue
         for q in QUOTE_RE.finditer(m.group(0)):
             s = m.start() + q.start()
@@ -487,8 +816,11 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                          r"“([^“”]{2,10})”", text):
         if not free(m.start(2), m.end()):
             continue
-        if re.match(r"[的等]", text[m.end():m.end() + 1]) or m.group(2).endswith("的"):
+        if (re.match(r"[的等]", text[m.end():m.end() + 1]) and m.group(1) not in (
+                "开展", "推进", "推行", "实施", "深化")) or m.group(2).endswith("的"):
             continue
+        if re.search("[向为对把将从在与成]", m.group(2)):
+            continue  # 推动教育向“智能型”转变: the quote is where it goes, not what is done
         g2s, changed = m.start(2), True
         while changed:
             changed = False
@@ -512,7 +844,7 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
     # Names listed before 入选/获评 won the designation (海尔卡奥斯、浪潮云洲连续入选…平台).
     for m in re.finditer(rf"((?:[{CJK}A-Za-z]{{2,8}}、)+[{CJK}A-Za-z]{{2,8}}?)"
                          r"(?:连续|成功|先后|均)?"
-                         r"(?:入选|获评|被评为|被认定为)([^，。；]{0,20})", text):
+                         r"(?:入选|获评|被评为|被认定为)([^，,。；;]{0,20})", text):
         kind = "platforms" if "平台" in m.group(2) else "programmes"
         pos = m.start(1)
         for item in m.group(1).split("、"):
@@ -556,6 +888,14 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             out.append(Span("programmes", q, m.start() + 1, m.end() - 1, 0.7,
                             {"type": "programme"}))
             taken.append((m.start(), m.end()))
+    # X强国/X强省/X强市 are strategies by name (网络强国, 制造强省, 工业强市).
+    for m in re.finditer(rf"([{CJK}]{{2,4}}?)强(国|省|市)(战略)?", text):
+        s0 = strip_lead(text, m.start(), m.end())
+        verb = re.search("(建设|推进|加快|实现|迈向|打造|实施)$", text[max(0, s0 - 2):s0])
+        if not free(s0, m.end()) or not token_edge(text, m.end()) or not (verb or m.group(3)):
+            continue
+        out.append(Span("programmes", text[s0:m.end()], s0, m.end(), 0.7, {"type": "strategy"}))
+        taken.append((s0, m.end()))
     # 数字 + place: 数字山东, 数字浙江, 数字烟台 (the provincial digital programmes).
     for m in re.finditer("数字(" + "|".join(sorted(PLACE_SHORT | {"中国"}, key=len,
                                                    reverse=True)) + ")",
@@ -567,71 +907,31 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             out.append(Span("programmes", text[m.start():end], m.start(), end, 0.8,
                             {"type": "strategy" if end > m.end() else "programme"}))
             taken.append((m.start(), end))
+    out += nested_quotes(text, out)
     return out
 
 
 # ------------------------------------------------------------------ dated targets
 
-DEADLINE_RE = re.compile(
-    r"(?:(\d{4})年)?(?:(\d{1,2})月(?:(\d{1,2})日)?|(年))(底前|底|末前|末|前|内)|"
-    r"(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|(今年年底前?|今年底前?)|(\d{4})年底前?")
-
-
-def resolve_deadline(m: re.Match, doc_date: _dt.date, year_hint: int | None
-                     ) -> tuple[_dt.date, str] | None:
-    g = m.groups()
-    year = doc_date.year if year_hint is None else year_hint
-    if g[4] is not None:
-        if g[0]:
-            year = int(g[0])
-        if g[1]:
-            month = int(g[1])
-            if not 1 <= month <= 12:
-                return None
-            if g[2]:
-                try:
-                    return _dt.date(year, month, int(g[2])), m.group(0)
-                except ValueError:
-                    return None
-            return _dt.date(year, month, monthrange(year, month)[1]), m.group(0)
-        if g[3]:
-            return _dt.date(year, 12, 31), m.group(0)
-        return None
-    if g[5]:
-        return _dt.date(int(g[5]), 12, 31), m.group(0)
-    if g[6]:
-        return _dt.date(doc_date.year, 12, 31), m.group(0)
-    if g[7]:
-        return _dt.date(int(g[7]), 12, 31), m.group(0)
-    return None
-
-
 def find_deadlines(text: str, doc_date: _dt.date) -> list[Span]:
+    """Dated targets (:mod:`.dates`) with the clause each one sets: up to the end of the
+    sentence, or of the paragraph for a year heading it ("2020年，…")."""
+    from .dates import find
+
     out = []
-    for m in DEADLINE_RE.finditer(text):
-        phrase = m.group(0)
-        if phrase in ("年内",) and False:
-            continue
-        # A bare "N月" is a date, not a deadline; only "底/末/前" phrases are targets.
-        if re.fullmatch(r"\d{1,2}月\d{1,2}日(内)?", phrase):
-            continue
-        if m.group(4) and m.group(5) not in ("底前", "底", "末"):
-            continue  # 年内/年前 are vague
-        res = resolve_deadline(m, doc_date, None)
-        if res is None:
-            continue
-        day, _ = res
-        if phrase.startswith(("到", "至", "于")):
-            phrase = phrase[1:]
-        # The target: the clause after the phrase (up to ；or 。).
-        tail = re.match(r"[,，:：]?([^；;。]{2,60})", text[m.end():])
+    found = find(text, doc_date)
+    for i, d in enumerate(found):
+        stop = len(text)
+        if d.head:
+            nxt = [x.start for x in found[i + 1:] if x.head]
+            stop = nxt[0] if nxt else len(text)
+        tail = re.match(r"[,，:：\s]*([^；;。]{2,150})", text[d.end:stop])
+        if d.head and tail:
+            tail = re.match(r"[,，:：\s]*(.{2,300})", text[d.end:stop], re.S)
         target = tail.group(1).strip() if tail else ""
-        conf = 0.9 if re.search("底|末|前", phrase) else 0.6
-        if phrase in ("今年", "年内"):
-            conf = 0.5
-        out.append(Span("deadline", phrase, m.start() + (len(m.group(0)) - len(phrase)),
-                        m.end(), conf, {"date": day, "target": target,
-                                        "target_start": m.end() + (tail.start(1) if tail else 0)}))
+        out.append(Span("deadline", d.phrase, d.start, d.end, d.conf,
+                        {"date": d.date, "target": target,
+                         "target_start": d.end + (tail.start(1) if tail else 0)}))
     return out
 
 
@@ -639,9 +939,13 @@ def find_deadlines(text: str, doc_date: _dt.date) -> list[Span]:
 
 NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)"
 UNIT_ALT = "|".join(sorted((re.escape(u) for u in L.UNITS), key=len, reverse=True))
+QUAL_ALT = "|".join(sorted(L.QUAL_BEFORE, key=len, reverse=True))
 QTY_RE = re.compile(
-    r"(突破|超过|超|逾|达到|达|近|接近|约|累计达到|累计|共|高于)?" + NUM +
-    r"(万(?!亿)|千|百)?(余|多)?(" + UNIT_ALT + r"|M(?![A-Za-z]))(以上|左右|上下|余)?")
+    r"(" + QUAL_ALT + r")?" + NUM +
+    r"\s?(万(?!亿元|元)|亿(?!元|美元)|千(?!瓦)|百)?(余|多)?(" + UNIT_ALT +
+    r"|M(?![A-Za-z]))(?![A-Za-z])(以上|左右|上下|余|以内|以下)?")
+QUAL_BEFORE_VERB_RE = re.compile(
+    "(" + QUAL_ALT + ")(?:打造|建设|培育|建成|实现|完成|新增|开展|认定|引进|达到)?$")
 RANK_RE = re.compile(r"(全国|全省)?排名第([一二三四五六七八九十\d]+)")
 PERIOD_CTX = [
     (re.compile(r"“?十三五”?(期间|时期)?"), "13th-fyp"),
@@ -683,8 +987,8 @@ def find_quantities(text: str) -> list[Span]:
             continue
         if unit == "人" and nxt == "次":
             continue
-        factor = {"万": 10000, "千": 1000, "百": 100, None: 1}[mult]
-        if unit in ("万亿元", "亿元", "万元") or unit == "%":
+        factor = {"万": 10000, "亿": 100000000, "千": 1000, "百": 100, None: 1}[mult]
+        if unit in L.MONEY_UNITS or unit == "%":
             factor = 1 if mult is None else factor
         value *= factor
         qual = "exactly"
@@ -695,10 +999,10 @@ def find_quantities(text: str) -> list[Span]:
         if after:
             qual = L.QUAL_AFTER[after]
         if not before:
-            pre = text[max(0, m.start() - 2):m.start()]
-            for w, q in L.QUAL_BEFORE.items():
-                if pre.endswith(w):
-                    qual = q
+            # 至少打造2个: the qualifier may stand before the verb that takes the number.
+            pm = QUAL_BEFORE_VERB_RE.search(text[max(0, m.start() - 8):m.start()])
+            if pm:
+                qual = L.QUAL_BEFORE[pm.group(1)]
         measure, mstart = measure_of(text, m.start(), m.end(), unit)
         conf = 0.85 if measure else 0.6
         if not re.match(r"\d", num):
@@ -733,7 +1037,7 @@ def measure_of(text: str, start: int, end: int, unit: str) -> tuple[str, int]:
                 return word, end
     cstart = clause_bounds(text, start)
     seg = text[cstart:start]
-    seg = re.sub(r"(突破|超过|超|逾|达到|达|近|接近|约|累计|共|为|有|是)$", "", seg)
+    seg = re.sub("(" + QUAL_ALT + "|为|有|是|分别)+$", "", seg)
     toks = cut(seg)
     words: list[str] = []
     for w, _s, _e in reversed(toks):

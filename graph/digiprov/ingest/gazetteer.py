@@ -53,6 +53,8 @@ class Gazetteer:
                     keys.append(ent.key)
 
     def lookup(self, label: str, sections: tuple[str, ...] | None = None) -> KnownEntity | None:
+        if not self.index:
+            return None
         for key in self.index.get(label_key(label), []):
             ent = self.entities[key]
             if sections is None or ent.section in sections:

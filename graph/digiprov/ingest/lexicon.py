@@ -106,7 +106,7 @@ DOC_TYPES: list[tuple[str, str, str]] = [
     ("方案", "doctype-scheme", "Scheme"),
     ("意见", "doctype-opinion", "Opinion"),
     ("办法", "doctype-measures", "Measures"),
-    ("计划", "doctype-action-plan", "Action plan"),
+    ("计划", "doctype-plan-programme", "Plan"),
     ("要点", "doctype-work-points", "Work points"),
     ("报告", "doctype-report", "Report"),
     ("建议", "doctype-recommendation", "Recommendations"),
@@ -116,6 +116,11 @@ DOC_TYPES: list[tuple[str, str, str]] = [
     ("决定", "doctype-decision", "Decision"),
     ("目录", "doctype-catalogue", "Catalogue"),
     ("纲要", "doctype-plan-outline", "Plan outline"),
+    ("战略", "doctype-strategy", "Strategy"),
+    ("导则", "doctype-technical-guidelines", "Technical guidelines"),
+    ("指南", "doctype-guidelines", "Guidelines"),
+    ("细则", "doctype-rules", "Detailed rules"),
+    ("批复", "doctype-reply", "Official reply"),
 ]
 # The zh label each concept key carries in the seeds (a suffix like 管理办法 maps to 办法).
 DOC_TYPE_ZH = {
@@ -137,6 +142,12 @@ DOC_TYPE_ZH = {
     "doctype-decision": "决定",
     "doctype-catalogue": "目录",
     "doctype-implementing-plan": "实施计划",
+    "doctype-strategy": "战略",
+    "doctype-guidelines": "指南",
+    "doctype-technical-guidelines": "导则",
+    "doctype-plan-programme": "计划",
+    "doctype-rules": "细则",
+    "doctype-reply": "批复",
 }
 
 # Units as written -> (concept key, zh label of the concept, English). "万" before a counter is
@@ -163,13 +174,44 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "名": ("unit-person", "名", "persons"),
     "M": ("unit-mbps", "兆比特每秒", "megabits per second"),
     "人": ("unit-person", "名", "persons"),
+    "户": ("unit-household", "户", "households"),
+    "倍": ("unit-times-fold", "倍", "times (fold)"),
+    "平方米": ("unit-square-metre", "平方米", "square metres"),
+    "标准机架": ("unit-standard-rack", "标准机架", "standard racks"),
+    "位": ("unit-place", "位", "places (rank or count)"),
+    "座": ("unit-building", "座", "buildings"),
+    "所": ("unit-institution", "所", "institutions"),
+    "辆": ("unit-vehicle", "辆", "vehicles"),
+    "套": ("unit-set", "套", "sets"),
+    "亩": ("unit-mu", "亩", "mu"),
+    "吨": ("unit-tonne", "吨", "tonnes"),
+    "千瓦": ("unit-kw", "千瓦", "kilowatts"),
+    "兆瓦": ("unit-mw", "兆瓦", "megawatts"),
+    "元": ("unit-yuan", "元", "yuan"),
+    "亿美元": ("unit-100m-usd", "亿美元", "hundred million US dollars"),
+    "MHz": ("unit-mhz", "兆赫", "megahertz"),
+    "GHz": ("unit-ghz", "吉赫", "gigahertz"),
+    "ZB": ("unit-zb", "泽字节", "zettabytes"),
+    "EB": ("unit-eb", "艾字节", "exabytes"),
+    "PB": ("unit-pb", "拍字节", "petabytes"),
+    "TB": ("unit-tb", "太字节", "terabytes"),
+    "EFLOPS": ("unit-eflops", "百亿亿次浮点运算每秒", "EFLOPS"),
+    "PFLOPS": ("unit-pflops", "千万亿次浮点运算每秒", "PFLOPS"),
+    "PFlops": ("unit-pflops", "千万亿次浮点运算每秒", "PFLOPS"),
+    "TFLOPS": ("unit-tflops", "万亿次浮点运算每秒", "TFLOPS"),
+    "Gbps": ("unit-gbps", "吉比特每秒", "gigabits per second"),
+    "Mbps": ("unit-mbps", "兆比特每秒", "megabits per second"),
 }
+# Counters a 万/亿 in front multiplies (10.32亿人 -> 1032000000 人); money units stay units.
+MONEY_UNITS = ("万亿元", "亿元", "万元", "元", "亿美元")
 UNIT_RANK = ("unit-rank", "名次", "rank")
 # Qualifier words -> (concept key, zh, English, symbol); the seeds' concepts use these keys.
 QUALIFIERS = {
     "more": ("qualifier-more-than", "超过", "more than", ">"),
     "nearly": ("qualifier-nearly", "近", "nearly", "≈"),
     "exactly": ("qualifier-exactly", "精确", "exactly", "="),
+    "at-least": ("qualifier-at-least", "不低于", "at least", "≥"),
+    "at-most": ("qualifier-at-most", "不超过", "at most", "≤"),
 }
 QUAL_BEFORE = {
     "突破": "more",
@@ -186,8 +228,15 @@ QUAL_BEFORE = {
     "共": "exactly",
     "高于": "more",
     "多于": "more",
+    "至少": "at-least",
+    "不低于": "at-least",
+    "不少于": "at-least",
+    "不超过": "at-most",
+    "不高于": "at-most",
+    "最多": "at-most",
 }
-QUAL_AFTER = {"以上": "more", "余": "more", "多": "more", "左右": "nearly", "上下": "nearly"}
+QUAL_AFTER = {"以上": "more", "余": "more", "多": "more", "左右": "nearly", "上下": "nearly",
+              "以内": "at-most", "以下": "at-most"}
 
 CN_DIGITS = {
     "一": 1,
@@ -236,6 +285,24 @@ ROLES: dict[str, str] = {
     "教授": "Professor",
     "巡视员": "Inspector",
     "主席": "Chairman",
+    "副主席": "Vice Chairman",
+    "总书记": "General Secretary",
+    "总理": "Premier",
+    "副总理": "Vice Premier",
+    "国务委员": "State Councilor",
+    "委员长": "Chairman (NPC Standing Committee)",
+    "副委员长": "Vice Chairman (NPC Standing Committee)",
+    "司长": "Director-General (ministry department)",
+    "副司长": "Deputy Director-General (ministry department)",
+    "区长": "District Mayor",
+    "副区长": "Deputy District Mayor",
+    "县长": "County Mayor",
+    "副县长": "Deputy County Mayor",
+    "副总经理": "Deputy General Manager",
+    "总裁": "President (company)",
+    "副总裁": "Vice President (company)",
+    "总工程师": "Chief Engineer",
+    "首席执行官": "Chief Executive Officer",
 }
 ROLE_KEYS = {
     "副局长": "role-deputy-director-general",
@@ -249,6 +316,7 @@ SURNAMES = set(
     "甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解"
     "牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边"
     "卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+    "习栗阚郇訾郦薄冀燕丘弓"
 )
 SPEECH_VERBS = ("提到", "指出", "表示", "介绍", "说", "认为", "强调", "给出", "称", "谈到", "透露")
 

@@ -39,10 +39,24 @@ def add_words(words: Iterable[str]) -> None:
         if len(w) >= 2 and w not in _ADDED:
             tk.add_word(w, freq=max(tk.suggest_freq(w), 1000))
             _ADDED.add(w)
+            _cut_short.cache_clear()
 
 
 def cut(text: str) -> list[tuple[str, int, int]]:
     """Tokens with their [start, end) offsets in ``text``."""
+    if len(text) <= 32:
+        return list(_cut_short(text))
+    return _cut(text)
+
+
+@lru_cache(maxsize=20_000)
+def _cut_short(text: str) -> tuple[tuple[str, int, int], ...]:
+    # The short windows before a name repeat (省大数据局, 全市…): jieba cuts each once. The cache
+    # is dropped when user words change the dictionary (add_words).
+    return tuple(_cut(text))
+
+
+def _cut(text: str) -> list[tuple[str, int, int]]:
     out, pos = [], 0
     for tok in tokenizer().cut(text, HMM=True):
         out.append((tok, pos, pos + len(tok)))

@@ -12,6 +12,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
@@ -124,7 +125,26 @@ def paragraphs(path: str | Path, encoding: str) -> Iterator[Paragraph]:
         yield Paragraph(lineno + 1, pos, buf.rstrip("\r"))
 
 
-_CHAR_CACHE: dict[str, str] = {}
+class _CharMap(dict):
+    """str.translate table filled on first sight of a character (NFKC width folding, dashes,
+    control characters), so each character is looked up in C after that."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        n = unicodedata.normalize("NFKC", ch)
+        if len(n) != 1:
+            n = ch
+        # Control and format characters (BEL, zero-width space, a stray BOM) are not text;
+        # a space keeps the offsets and ends a name as punctuation would.
+        if unicodedata.category(n) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") and n != "\t":
+            n = " "
+        n = {"—": "-", "–": "-", "－": "-", "～": "-", "~": "-", "‐": "-", "―": "-",
+             "〜": "-"}.get(n, n)
+        self[code] = n
+        return n
+
+
+_CHAR_MAP = _CharMap()
 
 
 def normalize(text: str) -> str:
@@ -135,20 +155,10 @@ def normalize(text: str) -> str:
     conv = zhconv.convert(text, "zh-cn")
     if len(conv) != len(text):
         conv = text
-    out = []
-    for ch in conv:
-        n = _CHAR_CACHE.get(ch)
-        if n is None:
-            n = unicodedata.normalize("NFKC", ch)
-            if len(n) != 1:
-                n = ch
-            n = {"—": "-", "–": "-", "－": "-", "～": "-", "~": "-", "‐": "-", "―": "-",
-                 "〜": "-"}.get(n, n)
-            _CHAR_CACHE[ch] = n
-        out.append(n)
-    return "".join(out)
+    return conv.translate(_CHAR_MAP)
 
 
+@lru_cache(maxsize=200_000)
 def label_key(text: str) -> str:
     """Lookup form of a label: normalized, without quotes, spaces and brackets' width."""
     t = normalize(text)
