@@ -129,8 +129,13 @@ def _take_sparql_constraints(shapes) -> list[dict]:
             continue
         body = str(select)
         if len(re.findall(r"(?i)\bselect\b", body)) != 1 or re.search(
-                r"(?i)\b(optional|minus|exists|service|values|graph|bind|limit|offset|"
+                r"(?i)\b(optional|minus|service|values|graph|bind|limit|offset|"
                 r"group|having)\b|\$(?!this\b)", body):
+            continue
+        # (NOT) EXISTS sees the solution's bindings, so it agrees with SHACL's pre-bound $this
+        # as long as the main pattern binds $this before any filter.
+        if re.search(r"(?i)\bexists\b", body) and "$this" not in re.split(
+                r"(?i)\bfilter\b", body.split("{", 1)[-1], maxsplit=1)[0]:
             continue
         prefixes = {}
         for decl_owner in shapes.objects(c, SH.prefixes):

@@ -18,16 +18,19 @@ DP_CLASSES = (
     "PartyCommittee OfficeUnit ResearchInstitute Enterprise Association Role Person Membership "
     "Platform PolicyDocument DocumentType Programme Campaign Project Strategy Goal Milestone "
     "Recognition Designation Indicator Observation Unit Qualifier Event PressConference "
-    "PlenarySession Meeting Quotation Theme SourceDocument Statement"
+    "PlenarySession Meeting Quotation Theme Status SourceDocument Statement CuratedGraph"
 ).split()
 DP_PROPERTIES = (
-    "areaCode theme focusArea operator responsibleAgent partOf builtOn concerns statesGoal "
-    "adoptedAt deadline deadlineText dateText launchYear architecture indicator about qualifier "
-    "valueText periodText recipient designation qualifierText inRole seriesNumber seriesTitle "
-    "status paragraph corpusFile sha256"
+    "areaCode theme focusArea operator responsibleAgent leadAgency partOf contributesTo builtOn "
+    "concerns statesGoal setsUp announces adoptedAt deadline deadlineText dateText launchYear "
+    "architecture indicator about qualifier valueText targetValue targetText periodText "
+    "recipient designation qualifierText inRole seriesNumber seriesTitle status paragraph "
+    "corpusFile sha256 characterCount"
 ).split()
+# Named individuals of the ontology: the Data Cube structures of the indicator data sets.
+DP_INDIVIDUALS = "IndicatorStructure UndatedIndicatorStructure".split()
 
-DP = ClosedNamespace(DEF_NS, DP_CLASSES + DP_PROPERTIES)
+DP = ClosedNamespace(DEF_NS, DP_CLASSES + DP_PROPERTIES + DP_INDIVIDUALS)
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -38,6 +41,7 @@ SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/entity/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 
 PREFIXES: dict[str, str] = {
     "dp": DEF_NS,
@@ -59,6 +63,7 @@ PREFIXES: dict[str, str] = {
     "oa": str(OA),
     "foaf": str(FOAF),
     "wd": str(WD),
+    "adms": str(ADMS),
 }
 
 
@@ -80,6 +85,6 @@ def id_namespace(base: str = DEFAULT_BASE) -> str:
 
 __all__ = [
     "DP", "DEF_NS", "DEFAULT_BASE", "SCHEMA", "ORG", "ELI", "QB", "SDMX_ATTR", "SDMX_DIM",
-    "SDMX_MEASURE", "OA", "WD", "PREFIXES", "RDF", "RDFS", "OWL", "XSD", "SKOS", "DCTERMS",
+    "SDMX_MEASURE", "OA", "WD", "ADMS", "PREFIXES", "RDF", "RDFS", "OWL", "XSD", "SKOS", "DCTERMS",
     "PROV", "TIME", "FOAF", "id_namespace", "curie",
 ]
