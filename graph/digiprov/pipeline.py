@@ -27,15 +27,15 @@ def run_build(seeds_dir: str | Path | None = None, out_dir: str | Path | None = 
               base: str = DEFAULT_BASE, store: str = "oxigraph", validate: bool = True):
     """Seeds -> dataset -> SHACL -> persisted store. Returns (dataset, validation report).
 
-    Nothing is written unless the seeds load and the dataset conforms; the previous build
-    stays in place otherwise. The oxigraph path never holds an rdflib Dataset: quads stream
-    from the builder into a staged store, which is validated (``validate.validate_store``) and
-    only then published."""
+    Nothing is written unless the seeds load (spans checked against the corpus where it is
+    present) and the dataset conforms; the previous build stays in place otherwise. The
+    oxigraph path never holds an rdflib Dataset: quads stream from the builder into a staged
+    store, which is validated (``validate.validate_store``) and only then published."""
     sdir = Path(seeds_dir) if seeds_dir else paths.default_seeds_dir()
     seeds = load_seeds(sdir)
     manifest = {"seeds_dir": str(sdir.resolve()), "seeds_sha256": seeds.fingerprint,
                 "inputs": stat_fingerprint(inputs_of(sdir.resolve())), "base": base,
-                "entries": len(seeds)}
+                "entries": len(seeds), "texts_checked": sorted(seeds.texts)}
     report = None
     if store == "memory":
         ds = build_dataset(seeds, base)
