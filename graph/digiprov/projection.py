@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from . import registry as _registry
 from .terms import local_name
 from .vocab import DEF_NS, PREFIXES, curie
 
@@ -60,11 +61,11 @@ ONTOLOGY_GRAPH = DEF_NS
 EXCLUDED_CLASSES = frozenset({
     DEF_NS + "Statement", DEF_NS + "SourceDocument", OA + "TextPositionSelector",
     SKOS + "ConceptScheme", TIME + "Instant",
-})
+} | set(_registry.BOOKKEEPING_CLASSES))
 # Not nodes: where a node points at one, its label (and a period's dates) go into props.
 FOLDED_CLASSES = frozenset({
     TIME + "ProperInterval", DEF_NS + "Unit", DEF_NS + "Qualifier", DEF_NS + "DocumentType",
-})
+} | set(_registry.FOLDED_CLASSES))
 NARY_CLASSES = ("Membership", "Milestone", "Observation", "Quotation", "Recognition")
 
 # Labels for the standard predicates the ontology reuses without labelling them.

@@ -376,7 +376,7 @@ def seed_facts(seedset, only_source: str | None = None) -> list[Item]:
     def labels(key: str) -> frozenset:
         r = recs[key]
         return frozenset(label_key(x) for x in [r.fields.get("zh", "")] +
-                         r.fields.get("aliases", []) if x)
+                         r.fields.get("aliases", []) + r.fields.get("mentions", []) if x)
 
     def zh(key: str) -> str:
         r = recs[key]
@@ -420,8 +420,9 @@ def seed_facts(seedset, only_source: str | None = None) -> list[Item]:
                             text=f"observation {f['value_text']}"))
             out.append(Item("obs-area", frozenset(), v, labels(f["area"]),
                             text=f"observation {f['value_text']} area"))
-            out.append(Item("obs-period", frozenset(), v, period(f["period"]),
-                            text=f"observation {f['value_text']} period"))
+            if "period" in f:  # the seeds record none where the source gives none
+                out.append(Item("obs-period", frozenset(), v, period(f["period"]),
+                                text=f"observation {f['value_text']} period"))
     return out
 
 

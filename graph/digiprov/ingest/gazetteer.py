@@ -83,7 +83,7 @@ def from_seeds(seeds_dir: str | Path | None) -> Gazetteer:
     ss = load_seeds(seeds_dir)
     for rec in ss.records.values():
         f = rec.fields
-        labels = set(f.get("aliases", []))
+        labels = set(f.get("aliases", [])) | set(f.get("mentions", []))
         if f.get("en"):
             labels.add(f["en"])
         extra = {k: f[k] for k in ("sha256", "file", "within", "jurisdiction", "symbol", "code")
@@ -102,8 +102,8 @@ def fact_signature(section: str, f: dict) -> tuple | None:
         return (section, f["person"], f["organization"], f["role"])
     if section == "milestones":
         return (section, str(f["deadline"]), f["responsible"], f.get("zh", ""))
-    if section == "observations":
-        return (section, float(f["value"]), f["unit"], f["area"])
+    if section == "observations":  # the value as a number: 7 with unit_mult 4 is 70000
+        return (section, float(f["value"]) * 10 ** f.get("unit_mult", 0), f["unit"], f["area"])
     return None
 
 
@@ -111,7 +111,7 @@ _QUERY = """
 SELECT ?s ?type ?zh ?alt ?sha ?file ?code ?within WHERE {
   ?s a ?type .
   OPTIONAL { ?s skos:prefLabel ?zh FILTER(lang(?zh) = "zh") }
-  OPTIONAL { ?s skos:altLabel ?alt }
+  OPTIONAL { ?s skos:altLabel|skos:hiddenLabel ?alt }
   OPTIONAL { ?s dp:sha256 ?sha }
   OPTIONAL { ?s dp:corpusFile ?file }
   OPTIONAL { ?s dp:areaCode ?code }
