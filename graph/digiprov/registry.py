@@ -90,6 +90,7 @@ CLASSES: dict[str, ClassInfo] = {c.name: c for c in [
 # entities of their own (the projection should leave them out, as it does dp:Statement).
 BOOKKEEPING_CLASSES = (
     DEF_NS + "Statement", DEF_NS + "SourceDocument", DEF_NS + "CuratedGraph",
+    "http://www.w3.org/ns/oa#SpecificResource",
     "http://www.w3.org/ns/oa#TextPositionSelector", "http://www.w3.org/ns/oa#TextQuoteSelector",
     "http://www.w3.org/2004/02/skos/core#ConceptScheme", "http://www.w3.org/2006/time#Instant",
     "http://purl.org/linked-data/cube#DataSet",
