@@ -357,3 +357,61 @@ def test_neighbourhood_is_the_ego_graph_read_from_the_store(dataset, memory_data
     assert set(dist) == set(nx.ego_graph(no_themes, jinan, radius=3, undirected=True))
     part = project_nodes(dataset, dist)
     assert sorted(part.edges(keys=True)) == sorted(full.subgraph(dist).edges(keys=True))
+
+
+# ------------------------------------------------------------------ bulk reading details
+
+
+def test_tsv_terms_read_back_exactly_what_the_store_holds():
+    """The bulk projection reads Oxigraph's TSV serialisation; every kind of term must come
+    back as the quad-pattern reader sees it (escapes, line separators, numbers, tags)."""
+    from digiprov.project import Lit, raw_quads, tsv_rows, tsv_select, tsv_term
+    from digiprov.store import memory_oxigraph
+
+    s, p, g = i("x"), URIRef("http://example.org/p"), URIRef(ID + "graph/g")
+    values = [
+        Literal('tab\there "quoted" back\\slash\nnew\rline'), Literal("line\u2028sep\u0085nel"),
+        Literal("中文 😀", lang="zh-Hans"), Literal("en", lang="en-GB"), Literal(""),
+        Literal(-5), Literal("0012", datatype=XSD.integer),
+        Literal("1.50", datatype=XSD.decimal), Literal("1.0E3", datatype=XSD.double),
+        Literal(True), Literal(False), Literal("2021-03-31", datatype=XSD.date),
+        Literal("x", datatype=URIRef("http://example.org/dt")),
+        URIRef("http://example.org/é?q=1#f"), URIRef(ID + "place/jinan"),
+    ]
+    ds = memory_oxigraph([(s, p, v, g) for v in values])
+    via_tsv = sorted((tsv_term(o) for (o,) in tsv_rows(tsv_select(
+        ds.store, "SELECT ?o WHERE { GRAPH ?g { ?s <http://example.org/p> ?o } }"))), key=repr)
+    via_quads = sorted((o for _s, _p, o, _g in raw_quads(ds, p=str(p))), key=repr)
+    assert via_tsv == via_quads and len(via_tsv) == len(values)
+    assert Lit("line\u2028sep\u0085nel", None, None) in via_tsv
+    assert Lit("12", str(XSD.integer), None) in via_tsv  # Oxigraph stores the canonical form
+
+
+def test_lazy_edges_count_without_materialising_and_behave_as_dicts(tiny):
+    import pickle
+
+    import networkx as nx
+
+    from digiprov.project import _EdgeKeys
+
+    G = project(tiny)
+    plat, bdb = ID + "platform/p", ID + "org/bdb"
+    kd = G._succ[plat][bdb]
+    assert type(kd) is _EdgeKeys and kd._loader is not None
+    assert G.number_of_edges() == 7 and G.degree(plat) == 3 and kd._loader is not None
+    assert "dp:operator" in kd and "dp:theme" not in kd and kd._loader is not None
+    assert G.edges[plat, bdb, "dp:operator"]["label_zh"] == "运营方" and kd._loader is None
+    assert G._pred[bdb][plat] is kd  # one key dict for both directions, as networkx keeps it
+    # a second edge between a lazy pair, removal, copies and pickles work as on plain dicts
+    H = project(tiny)
+    H.add_edge(plat, bdb, key="dp:extra", weight=2)
+    assert sorted(H[plat][bdb]) == ["dp:extra", "dp:operator"]
+    H.remove_edge(plat, bdb, key="dp:operator")
+    assert list(H[plat][bdb]) == ["dp:extra"]
+    J = project(tiny)
+    assert nx.utils.edges_equal(J.copy().edges(keys=True, data=True),
+                                G.edges(keys=True, data=True))
+    K = pickle.loads(pickle.dumps(project(tiny)))
+    assert sorted(K.edges(keys=True, data="predicate")) == \
+        sorted(G.edges(keys=True, data="predicate"))
+    assert all(type(kd) is dict for nbrs in K._succ.values() for kd in nbrs.values())

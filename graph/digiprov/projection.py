@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
@@ -421,24 +422,36 @@ class _Attrs(dict):
         self._loader = loader
         self._key = key
 
+    def _ready(self) -> None:
+        """Materialise the entries that cost no store read (edges keep theirs elsewhere)."""
+
+    def _source_key(self) -> Any:
+        return self._key
+
     def _fill(self) -> None:
+        self._ready()
         loader = self._loader
         if loader is not None:
-            loader.fill(self._key, self)
+            loader.fill(self._source_key(), self)
             if self._loader is not None:  # the loader found nothing for it
                 self._set_sources([])
 
     def _set_sources(self, sources: list) -> None:
+        self._ready()  # the cheap entries first, so the key order never depends on access
         self._loader = None
         dict.__setitem__(self, "sources", sources)
 
     def __missing__(self, key: str) -> Any:
+        self._ready()
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
         if key == "sources" and self._loader is not None:
             self._fill()
             return dict.__getitem__(self, key)
         raise KeyError(key)
 
     def __setitem__(self, key: str, value: Any) -> None:
+        self._ready()
         if key == "sources":
             self._loader = None
         dict.__setitem__(self, key, value)
@@ -450,9 +463,12 @@ class _Attrs(dict):
     def get(self, key: str, default: Any = None) -> Any:
         if key == "sources":
             self._fill()
+        else:
+            self._ready()
         return dict.get(self, key, default)
 
     def __contains__(self, key: object) -> bool:
+        self._ready()
         return key == "sources" and self._loader is not None or dict.__contains__(self, key)
 
     def __iter__(self):
@@ -460,6 +476,7 @@ class _Attrs(dict):
         return dict.__iter__(self)
 
     def __len__(self) -> int:
+        self._ready()
         return dict.__len__(self) + (self._loader is not None)
 
     def __reversed__(self):
@@ -493,14 +510,18 @@ class _Attrs(dict):
     def setdefault(self, key: str, default: Any = None) -> Any:
         if key == "sources":
             self._fill()
+        else:
+            self._ready()
         return dict.setdefault(self, key, default)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
+        self._ready()
         dict.update(self, *args, **kwargs)
         if "sources" in dict.keys(self):
             self._loader = None
 
     def clear(self) -> None:
+        self._ready()
         self._loader = None
         dict.clear(self)
 
@@ -527,6 +548,153 @@ class _Attrs(dict):
 
     def __repr__(self) -> str:
         self._fill()
+        return dict.__repr__(self)
+
+    def __reduce__(self):
+        return (dict, (self.copy(),))
+
+    def __reduce_ex__(self, protocol: int):
+        return self.__reduce__()
+
+
+class _EdgeAttrs(_Attrs):
+    """An edge's attributes, held as its ends and key until first touched: ``predicate``,
+    ``label_zh`` and ``label_en`` come from the loader's per-predicate table (no store
+    read), ``sources`` as for every :class:`_Attrs`. An empty dict and four slots instead of
+    a filled dict and a key tuple: a third of the projection's memory at a million quads."""
+
+    __slots__ = ("_v", "_k", "_pending")
+
+    def __init__(self, loader: Any, u: str, v: str, k: str):
+        self._loader = loader
+        self._key = u
+        self._v = v
+        self._k = k
+        self._pending = True
+
+    def _ready(self) -> None:
+        if self._pending:
+            self._pending = False
+            # every path that drops the loader calls _ready first, so it is still here
+            p, zh, en = self._loader.edge_fields[self._k]
+            dict.__setitem__(self, "predicate", p)
+            dict.__setitem__(self, "label_zh", zh)
+            dict.__setitem__(self, "label_en", en)
+
+    def _source_key(self) -> tuple[str, str, str]:
+        return (self._key, self._v, self._k)
+
+
+class _EdgeKeys(dict):
+    """The key dict of one (u, v) pair holding one edge, kept as its key until first
+    touched: networkx's MultiDiGraph gives every pair a ``{key: attrs}`` dict, and that
+    dict plus its attribute dict are two thirds of a projection's memory at a million
+    quads. ``len`` answers without materialising (degrees, edge counts); everything else
+    materialises ``{key: _EdgeAttrs}`` first and then behaves as a plain dict."""
+
+    __slots__ = ("_loader", "_u", "_v", "_k")
+
+    def __init__(self, loader: Any, u: str, v: str, k: str):
+        self._loader = loader
+        self._u, self._v, self._k = u, v, k
+
+    def _m(self) -> None:
+        loader = self._loader
+        if loader is not None:
+            self._loader = None
+            dict.__setitem__(self, self._k, _EdgeAttrs(loader, self._u, self._v, self._k))
+
+    def __missing__(self, key: str) -> Any:
+        self._m()
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        if self._loader is not None:
+            return key == self._k
+        return dict.__contains__(self, key)
+
+    def __len__(self) -> int:
+        return 1 if self._loader is not None else dict.__len__(self)
+
+    def __iter__(self):
+        self._m()
+        return dict.__iter__(self)
+
+    def __reversed__(self):
+        self._m()
+        return dict.__reversed__(self)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._m()
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._m()
+        dict.__delitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._m()
+        return dict.get(self, key, default)
+
+    def keys(self):
+        self._m()
+        return dict.keys(self)
+
+    def values(self):
+        self._m()
+        return dict.values(self)
+
+    def items(self):
+        self._m()
+        return dict.items(self)
+
+    def copy(self) -> dict[str, Any]:
+        self._m()
+        return dict(dict.items(self))
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._m()
+        return dict.pop(self, key, *default)
+
+    def popitem(self):
+        self._m()
+        return dict.popitem(self)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._m()
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._m()
+        dict.update(self, *args, **kwargs)
+
+    def clear(self) -> None:
+        self._loader = None
+        dict.clear(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._m()
+        if isinstance(other, _EdgeKeys):
+            other._m()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __or__(self, other: Any) -> dict[str, Any]:
+        return self.copy() | other
+
+    def __ror__(self, other: Any) -> dict[str, Any]:
+        return dict(other) | self.copy()
+
+    def __ior__(self, other: Any):
+        self.update(other)
+        return self
+
+    def __repr__(self) -> str:
+        self._m()
         return dict.__repr__(self)
 
     def __reduce__(self):
@@ -563,6 +731,8 @@ class _SourceLoader:
         self.graph: Any = None  # weakref to the projection, set once it exists
         self.nodes: dict[str, _Attrs] = {}
         self.singles = 0
+        # short predicate -> (predicate IRI, zh label, en label) of the lazy edges
+        self.edge_fields: dict[str, tuple[str, str, str]] = {}
 
     def fill(self, key: str | tuple[str, str, str], attrs: _Attrs) -> None:
         """Fill ``attrs`` (a node's, key = IRI, or an edge's, key = (u, v, k)) and every
@@ -725,114 +895,193 @@ class _Statements:
 # ------------------------------------------------------------------ the bulk projection
 
 
-def _sparql_rows(store: Any, query: str) -> Any:
-    return store.query(query)
+_ECHAR = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+           "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    def one(m: re.Match) -> str:
+        hexa = m[1] or m[2]
+        if hexa:
+            return chr(int(hexa, 16))
+        got = _ECHARS.get(m[3])
+        if got is None:
+            raise ValueError(f"bad escape \\{m[3]} in a SPARQL TSV result")
+        return got
+
+    return _ECHAR.sub(one, text)
+
+
+_BARE_TYPES = {"true": XSD + "boolean", "false": XSD + "boolean"}
+
+
+def tsv_term(field: str) -> Term:
+    """One RDF term of a SPARQL 1.1 TSV result (Turtle syntax) as a projection term: an IRI
+    or ``_:label`` as str, a literal as :class:`Lit` (the abbreviated number and boolean
+    forms get their XSD datatype, xsd:string becomes None)."""
+    c = field[:1]
+    if c == "<":
+        return field[1:-1]
+    if c == '"':
+        end = field.rindex('"')  # neither a language tag nor a datatype IRI holds a quote
+        value = field[1:end]
+        if "\\" in value:
+            value = _unescape(value)
+        rest = field[end + 1:]
+        if not rest:
+            return Lit(value, None, None)
+        if rest[0] == "@":
+            return Lit(value, None, rest[1:])
+        dt = rest[3:-1]  # ^^<datatype>
+        return Lit(value, None if dt == XSD + "string" else dt, None)
+    if c == "_":
+        return field
+    if not field:
+        raise ValueError("an unbound value in a SPARQL TSV result")
+    bare = _BARE_TYPES.get(field)
+    if bare is None:
+        bare = XSD + ("double" if "e" in field or "E" in field
+                      else "decimal" if "." in field else "integer")
+    return Lit(field, bare, None)
+
+
+def tsv_rows(text: str) -> Iterator[list[str]]:
+    """The rows of a SPARQL TSV result as lists of raw fields (header skipped). Lines end
+    at "\n" only: a literal may hold U+2028 or other characters str.splitlines breaks at."""
+    lines = text.split("\n")
+    for line in lines[1:]:
+        if line:
+            yield line.split("\t")
+
+
+def tsv_select(store: Any, query: str) -> str:
+    """A SELECT's result as SPARQL TSV text, serialised inside Oxigraph: no Python object
+    per solution or term, which is most of the cost of iterating a wide result (measured
+    at 1M quads: the projection's 48 per-predicate selections in 2.5 s instead of 3-4.5 s
+    through solution objects)."""
+    import pyoxigraph as ox
+
+    return store.query(query).serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
+
+
+def _subject(field: str) -> str:
+    return field[1:-1] if field[:1] == "<" else field
 
 
 def _build_bulk(store: Any, ds: Any, lang: str):
     """The whole projection from an Oxigraph store: a few SPARQL selections (one per
-    predicate, so no predicate is decoded per row) read as pyoxigraph terms, IRIs interned
-    to one str object each, sources attached lazily (see :class:`_Attrs`)."""
+    predicate, so no predicate is decoded per row) serialised to TSV inside Oxigraph
+    (:func:`tsv_select`), IRIs interned to one str object each, the adjacency filled as rows
+    arrive, edge attributes and sources attached lazily (:class:`_EdgeAttrs`)."""
     import weakref
 
-    import pyoxigraph as ox
+    import networkx as nx
 
-    named_node, literal = ox.NamedNode, ox.Literal
     ont = f"<{ONTOLOGY_GRAPH}>"
     not_entity = ", ".join(f"<{c}>" for c in sorted(EXCLUDED_CLASSES | FOLDED_CLASSES))
     # types: every graph but the ontology's; classes that never make nodes are dropped
     # inside Oxigraph, before their IRIs are decoded
+    text = tsv_select(store, (
+        "SELECT ?s ?t WHERE { { GRAPH ?g { ?s a ?t } FILTER(?g != " + ont
+        + ") } UNION { ?s a ?t } FILTER(isIRI(?t) && ?t NOT IN (" + not_entity + ")) }"))
     multi: dict[str, list[str]] = defaultdict(list)
-    for s, t in _sparql_rows(store, (
-            "SELECT ?s ?t WHERE { { GRAPH ?g { ?s a ?t } FILTER(?g != " + ont + ") } "
-            "UNION { ?s a ?t } FILTER(isIRI(?t) && ?t NOT IN (" + not_entity + ")) }")):
-        sv = s.value if type(s) is named_node else f"_:{s.value}"
-        multi[sv].append(t.value)
+    for s, t in tsv_rows(text):
+        multi[_subject(s)].append(t[1:-1])
+    text = tsv_select(store, (
+        "SELECT ?s ?l WHERE { { GRAPH ?g { ?s <" + PREF + "> ?l } FILTER(?g != "
+        + ont + ") } UNION { ?s <" + PREF + "> ?l } FILTER(isLiteral(?l)) }"))
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for s, lab in _sparql_rows(store, (
-            "SELECT ?s ?l WHERE { { GRAPH ?g { ?s <" + PREF + "> ?l } FILTER(?g != " + ont
-            + ") } UNION { ?s <" + PREF + "> ?l } FILTER(isLiteral(?l)) }")):
-        sv = s.value if type(s) is named_node else f"_:{s.value}"
-        value, tag = lab.value, lab.language
+    for s, lab in tsv_rows(text):
+        lit = tsv_term(lab)
+        value, tag = lit.value, lit.lang
         lg = (tag or "").split("-")[0] or ("zh" if _has_cjk(value) else "en")
-        cur = labels[sv].get(lg)
+        by_lang = labels[_subject(s)]
+        cur = by_lang.get(lg)
         if cur is None or value < cur:
-            labels[sv][lg] = value
+            by_lang[lg] = value
+    del text
     ctx = _BulkContext(ds, lang, labels)
     other = "en" if lang == "zh" else "zh"
     statements = _Statements(ds, lang)
     loader = _SourceLoader(ds, statements)
+    G = nx.MultiDiGraph()
+    node, succ, pred = G._node, G._succ, G._pred
     cls_names: dict[str, str] = {}
-    attrs: dict[str, _Attrs] = {}
-    canon: dict[str, str] = {}
     for iri, ts in multi.items():
-        cls = ts[0] if len(ts) == 1 else min(ts, key=lambda t: (not t.startswith(DEF_NS), t))
-        lab = labels.get(iri, {})
+        cls = ts[0] if len(ts) == 1 else min(ts, key=lambda t: (not t.startswith(DEF_NS),
+                                                               t))
+        # a node's labels live on the node; only non-node IRIs (units, periods) stay
+        # in the context, for folding
+        lab = labels.pop(iri, {})
         cname = cls_names.get(cls) or cls_names.setdefault(cls, local_name(cls))
-        attrs[iri] = _Attrs({
-            "iri": iri, "cls": cname, "label_zh": lab.get("zh"), "label_en": lab.get("en"),
+        node[iri] = _Attrs({
+            "iri": iri, "cls": cname, "label_zh": lab.get("zh"),
+            "label_en": lab.get("en"),
             "label": lab.get(lang) or lab.get(other) or local_name(iri),
             "aliases": [], "themes": [], "props": {}}, loader, iri)
-        canon[iri] = iri
-    loader.nodes = attrs
-    preds = sorted(p.value for (p,) in _sparql_rows(store, (
-        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != " + ont + ") }")))
-    edges: dict[tuple[str, str, str], str] = {}
-    xsd_string = XSD + "string"
-    for p in preds:
-        if p in (RDF_TYPE, PREF, PROV_DERIVED):
-            continue
+        succ[iri] = {}
+        pred[iri] = {}
+    del multi
+    loader.nodes = node
+    preds = sorted(_subject(f[0]) for f in tsv_rows(tsv_select(store, (
+        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != " + ont + ") }"))))
+    wanted = [p for p in preds if p not in (RDF_TYPE, PREF, PROV_DERIVED)]
+    edge_fields = loader.edge_fields
+    for p in wanted:
+        text = tsv_select(store, "SELECT DISTINCT ?s ?o WHERE { GRAPH ?g { ?s <" + p
+                          + "> ?o } FILTER(?g != " + ont + ") }")
         key = short(p)
         is_alias, is_theme = p == ALT, p == DP_THEME
-        rows = _sparql_rows(store, (
-            "SELECT DISTINCT ?s ?o WHERE { GRAPH ?g { ?s <" + p + "> ?o } FILTER(?g != "
-            + ont + ") }"))
-        for s, o in rows:
-            sv = s.value if type(s) is named_node else f"_:{s.value}"
-            data = attrs.get(sv)
+        for s, o in tsv_rows(text):
+            sv = _subject(s)
+            data = node.get(sv)
             if data is None:
                 continue
-            if type(o) is named_node:
-                ov = o.value
+            c0 = o[:1]
+            if c0 == "<":
                 if is_alias:
                     continue
-                c = canon.get(ov)
-                if c is not None:
-                    ek = (canon[sv], c, key)
-                    if ek not in edges:
-                        edges[ek] = p
-                        if is_theme:
-                            dict.__getitem__(data, "themes").append(c)
+                ov = o[1:-1]
+                nbrs = succ.get(ov)
+                if nbrs is not None:
+                    u = dict.__getitem__(data, "iri")  # the interned str of the subject
+                    v = dict.__getitem__(node[ov], "iri")
+                    keydict = succ[u].get(v)
+                    if keydict is None:
+                        succ[u][v] = pred[v][u] = _EdgeKeys(loader, u, v, key)
+                    elif key in keydict:
+                        continue
+                    else:  # a second predicate between the same pair
+                        keydict[key] = _EdgeAttrs(loader, u, v, key)
+                    if key not in edge_fields:
+                        edge_fields[key] = (p, *ctx.predicate_labels(p, key))
+                    if is_theme:
+                        dict.__getitem__(data, "themes").append(v)
                     continue
                 ctx.fold(dict.__getitem__(data, "props"), key, ov)
                 continue
-            if isinstance(o, literal):
-                tag = o.language
-                dt = None if tag else o.datatype.value
-                lit = Lit(o.value, None if dt == xsd_string else dt, tag)
-                if is_alias:
-                    al = dict.__getitem__(data, "aliases")
-                    if lit.value not in al:
-                        al.append(lit.value)
-                    continue
-                _add_prop(dict.__getitem__(data, "props"), key, py_value(lit))
+            if c0 == "_":  # a blank node object: an IRI-like string, never a node
+                _add_prop(dict.__getitem__(data, "props"), key, o)
                 continue
-            # a blank node object: an IRI-like string that is never a node
-            _add_prop(dict.__getitem__(data, "props"), key, f"_:{o.value}")
-    _finish_attrs(attrs.values())
-    pl = ctx.predicate_labels
-    G = _assemble(attrs, (
-        (u, v, k, _Attrs({"predicate": p, "label_zh": lab[0], "label_en": lab[1]}, loader,
-                         (u, v, k)))
-        for (u, v, k), p in edges.items() for lab in (pl(p, k),)))
+            lit = tsv_term(o)
+            if is_alias:
+                al = dict.__getitem__(data, "aliases")
+                if lit.value not in al:
+                    al.append(lit.value)
+                continue
+            _add_prop(dict.__getitem__(data, "props"), key, py_value(lit))
+        del text
+    _finish_attrs(node.values())
     loader.graph = weakref.ref(G)
     return G
 
 
-def _assemble(nodes: dict[str, dict[str, Any]],
-              edges: Iterable[tuple[str, str, str, dict[str, Any]]]):
-    """A MultiDiGraph holding these very attribute dicts: networkx's add_nodes_from and
-    add_edges_from copy each dict into a new one, which would read every lazy source."""
+def _assemble(nodes: dict[str, dict[str, Any]], edges: Iterable[tuple[str, str, str]],
+              loader: _SourceLoader):
+    """A MultiDiGraph holding these very node attribute dicts and a lazy edge dict per
+    (u, v, key): networkx's add_nodes_from and add_edges_from copy each dict into a new
+    one, which would read every lazy source."""
     import networkx as nx
 
     G = nx.MultiDiGraph()
@@ -841,11 +1090,12 @@ def _assemble(nodes: dict[str, dict[str, Any]],
         node[n] = a
         succ[n] = {}
         pred[n] = {}
-    for u, v, k, d in edges:
+    for u, v, k in edges:
         keydict = succ[u].get(v)
         if keydict is None:
-            keydict = succ[u][v] = pred[v][u] = {}
-        keydict[k] = d
+            succ[u][v] = pred[v][u] = _EdgeKeys(loader, u, v, k)
+        else:
+            keydict[k] = _EdgeAttrs(loader, u, v, k)
     return G
 
 
@@ -1113,10 +1363,10 @@ def _build_subjects(reader: SubjectReader, iris: list[str]):
                 if end:
                     _add_prop(data["props"], key + ".end", end)
     _finish_attrs(attrs.values())
-    G = _assemble(attrs, (
-        (u, v, k, _Attrs({"predicate": p, "label_zh": lab[0], "label_en": lab[1]}, loader,
-                         (u, v, k)))
-        for (u, v, k), p in edges.items() for lab in (ctx.predicate_labels(p, k),)))
+    for (_u, _v, k), p in edges.items():
+        if k not in loader.edge_fields:
+            loader.edge_fields[k] = (p, *ctx.predicate_labels(p, k))
+    G = _assemble(attrs, edges, loader)
     loader.graph = weakref.ref(G)
     return G
 
@@ -1193,8 +1443,10 @@ def _build(ds: Any, lang: str):
 
 
 def _add_prop(props: dict[str, list], key: str, value: Any) -> None:
-    vals = props.setdefault(key, [])
-    if value not in vals:
+    vals = props.get(key)
+    if vals is None:
+        props[key] = [value]  # no growth slack: most properties have one value
+    elif value not in vals:
         vals.append(value)
 
 
