@@ -365,7 +365,7 @@ def test_neighbourhood_is_the_ego_graph_read_from_the_store(dataset, memory_data
 def test_tsv_terms_read_back_exactly_what_the_store_holds():
     """The bulk projection reads Oxigraph's TSV serialisation; every kind of term must come
     back as the quad-pattern reader sees it (escapes, line separators, numbers, tags)."""
-    from digiprov.project import Lit, raw_quads, tsv_rows, tsv_select, tsv_term
+    from digiprov.project import Lit, raw_quads, tsv_select, tsv_term
     from digiprov.store import memory_oxigraph
 
     s, p, g = i("x"), URIRef("http://example.org/p"), URIRef(ID + "graph/g")
@@ -379,8 +379,8 @@ def test_tsv_terms_read_back_exactly_what_the_store_holds():
         URIRef("http://example.org/é?q=1#f"), URIRef(ID + "place/jinan"),
     ]
     ds = memory_oxigraph([(s, p, v, g) for v in values])
-    via_tsv = sorted((tsv_term(o) for (o,) in tsv_rows(tsv_select(
-        ds.store, "SELECT ?o WHERE { GRAPH ?g { ?s <http://example.org/p> ?o } }"))), key=repr)
+    via_tsv = sorted((tsv_term(o) for (o,) in tsv_select(
+        ds.store, "SELECT ?o WHERE { GRAPH ?g { ?s <http://example.org/p> ?o } }")), key=repr)
     via_quads = sorted((o for _s, _p, o, _g in raw_quads(ds, p=str(p))), key=repr)
     assert via_tsv == via_quads and len(via_tsv) == len(values)
     assert Lit("line\u2028sep\u0085nel", None, None) in via_tsv
