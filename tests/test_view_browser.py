@@ -99,9 +99,90 @@ def test_loads_offline_with_all_nodes(page, projection, artifacts_dir):
     assert page.js("dpView.visibleCount()") == projection.number_of_nodes()
     assert page.js("dpView.edges.length") == projection.number_of_edges()
     assert page.js("dpView.network.physics.options.enabled") is False  # stopped after settling
-    legend = page.page.inner_text("#legend")
-    assert "地级市" in legend or "City" in legend
     page.page.screenshot(path=str(artifacts_dir / "view-overview.png"))
+
+
+def test_legend_is_short_and_opens_a_family(page):
+    from digiprov.view import FAMILIES
+
+    rows = page.js("[...document.querySelectorAll('#legend .fam-row')].map(r => r.innerText)")
+    assert 3 <= len(rows) <= len(FAMILIES)  # one row per family present, classes folded
+    legend = page.page.inner_text("#legend")
+    assert "地区" in legend and "地级市" not in legend
+    page.page.click("#legend button[data-expand='places']")
+    assert "地级市" in page.page.inner_text("#legend")
+    assert page.js("document.querySelector('#legend').getBoundingClientRect().height") < 500
+
+
+def _drawn(page: Page) -> list[dict]:
+    return page.js("dpView.drawnLabels()")
+
+
+def test_labels_at_the_default_zoom_are_legible_and_never_overlap(page, projection):
+    drawn = _drawn(page)
+    shown = {d["node"] for d in drawn}
+    ranked = page.js("""() => dpView.data.nodes.map((n, i) => [n.deg, i])
+        .sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(x => x[1])""")
+    # the best connected nodes carry their name at the default zoom
+    assert set(ranked[:8]) <= shown, [page.js("i => dpView.labelText(i)", i)
+                                      for i in ranked[:8] if i not in shown]
+    assert len(drawn) >= 40
+    assert min(d["px"] for d in drawn) >= 12
+    for a in range(len(drawn)):
+        for b in range(a + 1, len(drawn)):
+            p, q = drawn[a], drawn[b]
+            assert not (p["x0"] < q["x1"] and q["x0"] < p["x1"] and p["y0"] < q["y1"]
+                        and q["y0"] < p["y1"]), (p["text"], q["text"])
+    # nothing is drawn under the legend
+    legend = page.js("(() => { const r = document.querySelector('#legend')"
+                     ".getBoundingClientRect(); const n = document.querySelector('#net')"
+                     ".getBoundingClientRect(); return [r.right - n.left, r.bottom - n.top]; })()")
+    xy = page.js("""() => { const p = dpView.network.getPositions();
+        return Object.values(p).map(q => dpView.network.canvasToDOM(q)); }""")
+    assert not [q for q in xy if q["x"] < legend[0] and q["y"] < legend[1]]
+    # zooming in makes room for more names
+    in_view = """() => { const n = document.querySelector('#net');
+        return Object.values(dpView.network.getPositions()).map(q => dpView.network.canvasToDOM(q))
+          .filter(q => q.x >= 0 && q.y >= 0 && q.x <= n.clientWidth && q.y <= n.clientHeight)
+          .length; }"""
+    share = len(drawn) / page.js(in_view)
+    page.js("dpView.network.moveTo({scale: dpView.network.getScale() * 2.5})")
+    page.page.wait_for_timeout(200)
+    assert len(_drawn(page)) / page.js(in_view) > share
+    page.js("dpView.fitView()")
+    page.page.wait_for_timeout(200)
+    # hovering an unlabelled node shows its name
+    hidden = next(i for i in ranked[::-1] if i not in {d["node"] for d in _drawn(page)})
+    xy = page.js("i => dpView.network.canvasToDOM(dpView.network.getPositions([i])[i])", hidden)
+    box = page.page.locator("#net").bounding_box()
+    page.page.mouse.move(box["x"] + xy["x"], box["y"] + xy["y"])
+    page.page.wait_for_timeout(300)
+    assert hidden in {d["node"] for d in _drawn(page)}
+
+
+def test_family_regions_are_separated_and_hub_edges_faint(page, projection):
+    from digiprov.view import HUB_EDGE_COLOUR, family
+
+    pos = page.js("dpView.network.getPositions()")
+    fam = {i: family(n["cls"]) for i, n in enumerate(page.js("dpView.data.nodes"))}
+    groups: dict[str, list[tuple[float, float]]] = {}
+    for i, p in pos.items():
+        groups.setdefault(fam[int(i)], []).append((p["x"], p["y"]))
+    centre = {f: (sum(x for x, _ in ps) / len(ps), sum(y for _, y in ps) / len(ps))
+              for f, ps in groups.items()}
+
+    def nearest(x: float, y: float) -> str:
+        return min(centre, key=lambda f: (centre[f][0] - x) ** 2 + (centre[f][1] - y) ** 2)
+
+    own = sum(nearest(p["x"], p["y"]) == fam[int(i)] for i, p in pos.items())
+    assert own >= 0.75 * len(pos)  # most nodes sit nearer their own family than any other
+    for f in ("documents", "indicators", "programmes", "organisations"):
+        mine = [nearest(x, y) == f for x, y in groups[f]]
+        assert sum(mine) >= 0.6 * len(mine), f
+    shandong = iri_index(page, "/place/shandong")
+    colours = page.js("""i => dpView.edges.get().filter(e => e.from === i || e.to === i)
+        .map(e => e.color.color)""", shandong)
+    assert colours and all(c == HUB_EDGE_COLOUR for c in colours)
 
 
 def test_search_by_pinyin_english_alias_and_ime(page, projection, artifacts_dir):
@@ -145,6 +226,7 @@ def test_class_and_theme_filters_change_what_is_shown(page, projection, artifact
                      (projection.nodes[u]["cls"], projection.nodes[v]["cls"]))
     drawn = "dpView.network.body.edgeIndices.length"
     assert page.js(drawn) == projection.number_of_edges()
+    page.page.click("#legend button[data-expand='places']")
     page.page.uncheck("#legend input[data-cls='City']")
     assert page.js("dpView.visibleCount()") == total - n_city
     assert page.js(drawn) == projection.number_of_edges() - city_edges  # no dangling edges
@@ -195,17 +277,19 @@ def test_clicking_a_node_shows_properties_neighbours_and_sources(page, projectio
 
 def test_language_toggle(page, projection, artifacts_dir):
     idx = iri_index(page, "/place/jinan")
-    assert page.js("i => dpView.nodes.get(i).label", idx) == "济南市"
+    assert page.js("i => dpView.labelText(i)", idx) == "济南市"
     page.page.click("#lang")
-    assert page.js("i => dpView.nodes.get(i).label", idx) == "Jinan"
+    assert page.js("i => dpView.labelText(i)", idx) == "Jinan"
+    page.page.click("#legend button[data-expand='places']")
     legend = page.page.inner_text("#legend")
-    assert "CLASSES" in legend.upper() and "City" in legend
+    assert "LEGEND" in legend.upper() and "City" in legend
+    assert any(d["text"] == "Shandong Province" for d in _drawn(page))  # the canvas too
     assert page.js("document.documentElement.lang") == "en"
     page.js("i => dpView.select(i)", idx)
     assert page.page.inner_text("#panel h2") == "Jinan"
     page.page.screenshot(path=str(artifacts_dir / "view-english.png"))
     page.page.click("#lang")
-    assert page.js("i => dpView.nodes.get(i).label", idx) == "济南市"
+    assert page.js("i => dpView.labelText(i)", idx) == "济南市"
     assert page.errors == []
 
 

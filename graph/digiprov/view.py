@@ -32,12 +32,9 @@ from .vocab import DEF_NS
 # redrawing while dragging gets sluggish past ~2k; above this the layout is precomputed here
 # and physics is off.
 PHYSICS_MAX_NODES = 1000
-# Label sizes (px at scale 1): the best connected nodes get LABEL_FONT_MAX down to
-# LABEL_FONT_NAMED; the others LABEL_FONT_REST, below vis-network's draw threshold until
-# the reader zooms in (or hovers, or selects them). Edge labels live in the side panel.
-LABEL_FONT_MAX, LABEL_FONT_NAMED, LABEL_FONT_REST = 20.0, 15.0, 11.0
-LABEL_THRESHOLD = 9
-LABELLED_MIN = 12
+# Node labels are drawn by the page itself (templates/view.html: at a fixed screen size,
+# most connected first, none overlapping); edge labels live in the side panel.
+HUB_EDGE_COLOUR = "rgba(140,140,140,0.12)"
 # edges take a light tint of their subject's family, so bundles read by who states them
 EDGE_COLOURS = {"places": "rgba(44,162,95,0.35)", "organisations": "rgba(33,102,172,0.35)",
                 "programmes": "rgba(118,42,131,0.30)", "documents": "rgba(140,81,10,0.35)",
@@ -127,6 +124,39 @@ def search_key(text: str) -> str:
     return _SEARCH_STRIP.sub("", text.lower())
 
 
+# CJK text may break between any two characters, but reads better after a comma or colon
+# and before an opening bracket; a run of Latin letters or digits ("2018-2022", "5G") never
+# breaks.
+_BREAK_AFTER = set("，、；：。！？）》」』”,;:)")
+_BREAK_BEFORE = set("（《「『“(")
+_LATIN_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-/%+·]*|.", re.S)
+
+
+def _cjk_lines(text: str, width: float, max_lines: int) -> tuple[list[str], bool]:
+    tokens = _LATIN_RUN.findall(text)
+    lines: list[str] = []
+    i = 0
+    while i < len(tokens) and len(lines) < max_lines:
+        used, j, nice = 0.0, i, None
+        while j < len(tokens):
+            t = tokens[j]
+            w = len(t) * 0.55 if t.isascii() else 1.0
+            if used + w > width and j > i:
+                break
+            used += w
+            j += 1
+            if j < len(tokens) and (t in _BREAK_AFTER or tokens[j] in _BREAK_BEFORE):
+                nice = j
+        if j < len(tokens) and nice is not None and nice > i and \
+                sum(len(t) * 0.55 if t.isascii() else 1.0 for t in tokens[i:nice]) >= width * 0.6:
+            j = nice
+        while j < len(tokens) and tokens[j] in _BREAK_AFTER:  # no line opens with "）" or "，"
+            j += 1
+        lines.append("".join(tokens[i:j]).strip())
+        i = j
+    return lines, i < len(tokens)
+
+
 def wrap_label(text: str, *, width: int | None = None, max_lines: int = 3) -> str:
     """Break a canvas label into short lines (vis-network only wraps at spaces)."""
     text = " ".join(str(text).split())
@@ -136,11 +166,7 @@ def wrap_label(text: str, *, width: int | None = None, max_lines: int = 3) -> st
     width = width or (12 if cjk else 22)
     lines: list[str] = []
     if cjk:
-        rest = text
-        while rest and len(lines) < max_lines:
-            lines.append(rest[:width])
-            rest = rest[width:]
-        truncated = bool(rest)
+        lines, truncated = _cjk_lines(text, width, max_lines)
     else:
         cur = ""
         words = text.split(" ")
@@ -355,24 +381,42 @@ FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "other": ("其他", "Other", ()),
 }
 FAMILY_OF = {c: f for f, (_zh, _en, cs) in FAMILIES.items() for c in cs}
-# rows of regions, top to bottom: documents above the actors, measurements below
-REGION_ROWS = (("documents", "other"), ("places", "organisations", "programmes"),
-               ("indicators", "events"))
+# Families around the places, clockwise from the top: each family sits between the two it
+# links to most (documents cite organisations and programmes; quotes and events name
+# people; indicators measure programmes and places).
+FAMILY_RING = ("documents", "programmes", "other", "indicators", "events", "organisations")
 # classes drawn as a filter (the theme menu), not as nodes on the canvas
 FILTER_CLASSES = frozenset({"Theme"})
-NODE_SPACING = 95.0  # px of canvas per node side at scale 1
+NODE_SPACING = 80.0  # px of canvas per layout unit at scale 1
+# A node whose degree is well above the graph's typical one (the province that everything
+# "applies to") is a hub: its edges pull only weakly in the layout and are drawn faint, so
+# they do not knot every family around it.
+HUB_MIN_DEGREE = 8
+HUB_MEAN_FACTOR = 4.0
+ANCHOR_WEIGHT = 0.5  # pull of a node towards its family's place on the ring
+ASPECT = 1.5  # the ring is an ellipse as wide as a screen beside the legend
 
 
 def family(cls: str) -> str:
     return FAMILY_OF.get(cls, "other")
 
 
+def hub_degree(degrees: Iterable[int]) -> float:
+    """The degree from which a node counts as a hub (see HUB_MIN_DEGREE)."""
+    ds = list(degrees)
+    mean = sum(ds) / len(ds) if ds else 0.0
+    return max(HUB_MIN_DEGREE, HUB_MEAN_FACTOR * mean)
+
+
 def grouped_layout(G, *, spacing: float = NODE_SPACING, seed: int = 7
                    ) -> dict[Any, tuple[float, float]]:
-    """Positions with every family in its own rectangle (REGION_ROWS; each rectangle's
-    area in proportion to its nodes), laid out inside it by igraph's Fruchterman-Reingold
-    with the rectangle as bounds: links inside a family pull its members together, links
-    across pull them towards the neighbouring family's side. Deterministic for a seed."""
+    """Positions with the places in the middle and every other family in its own sector of
+    a ring around them (FAMILY_RING; a sector's angle in proportion to its nodes). One
+    Fruchterman-Reingold run (igraph) over the whole graph plus one pinned anchor per
+    family that pulls its members: links inside a family keep its members together, links
+    across families pull them to the side facing each other, so a programme sits by the
+    agency that runs it. Edges at hubs pull weakly (``hub_degree``). Deterministic for a
+    seed."""
     import random
 
     import igraph as ig
@@ -384,61 +428,52 @@ def grouped_layout(G, *, spacing: float = NODE_SPACING, seed: int = 7
     index = {v: i for i, v in enumerate(nodes)}
     fam = [family(G.nodes[v].get("cls") or "") for v in nodes]
     counts = Counter(fam)
-    # laid out in units of one node spacing (the scale Fruchterman-Reingold's forces work
-    # at), then scaled to pixels
-    width = math.sqrt(n * 14 / 9) * 1.15
-    height = width * 9 / 14
-    rows = [[f for f in row if counts[f]] for row in REGION_ROWS]
-    rows = [r for r in rows if r]
-    totals = [sum(counts[f] for f in r) for r in rows]
-    share = [max(t / n, 0.12) for t in totals]
-    norm = sum(share)
-    boxes: dict[str, tuple[float, float, float, float]] = {}
-    y = 0.0
-    gap = 0.8
-    for row, total, sh in zip(rows, totals, share, strict=True):
-        h = height * sh / norm
-        x = 0.0
-        for f in row:
-            w = width * counts[f] / total
-            boxes[f] = (x + gap / 2, y + gap / 2, x + w - gap / 2, y + h - gap / 2)
-            x += w
-        y += h
-    # each family is laid out on its own (links inside it pull its members together; no
-    # force reaches across rectangles, which would pin nodes against their walls), then
-    # fitted into its rectangle
-    coords: list[tuple[float, float]] = [(0.0, 0.0)] * n
-    members: dict[str, list[int]] = {}
+    degree = dict(G.degree)
+    hub = hub_degree(degree.values())
+    pairs: dict[tuple[int, int], float] = {}
+    for u, v in G.edges():
+        if u == v:
+            continue
+        a, b = sorted((index[u], index[v]))
+        w = min(1.0, hub / max(degree[u], degree[v], 1))
+        pairs[(a, b)] = max(pairs.get((a, b), 0.0), w)
+    # the ring: its radius grows with the graph so sectors have room for their nodes
+    ring = [f for f in (*FAMILY_RING, *sorted(set(counts) - set(FAMILY_RING) - {"places"}))
+            if counts[f]]
+    radius = 1.0 + 0.55 * math.sqrt(n)
+    anchors: dict[str, tuple[float, float]] = {"places": (0.0, 0.0)}
+    total = sum(max(counts[f], n * 0.04) for f in ring)
+    angle = -math.pi / 2 - (math.pi * max(counts[ring[0]], n * 0.04) / total if ring else 0)
+    for f in ring:
+        span = 2 * math.pi * max(counts[f], n * 0.04) / total
+        mid = angle + span / 2
+        # a family alone with the places still sits off-centre, beside them
+        anchors[f] = (radius * ASPECT * math.cos(mid), radius * math.sin(mid))
+        angle += span
+    if counts["places"] == 0 and len(ring) == 1:
+        anchors[ring[0]] = (0.0, 0.0)
+    fams = sorted(anchors)
+    anchor_index = {f: n + j for j, f in enumerate(fams)}
+    edges = list(pairs)
+    weights = [pairs[e] for e in edges]
     for i, f in enumerate(fam):
-        members.setdefault(f, []).append(i)
-    for f, idx in members.items():
-        x0, y0, x1, y1 = boxes[f]
-        local = {v: j for j, v in enumerate(idx)}
-        edges = sorted({(min(local[index[u]], local[index[v]]), max(local[index[u]],
-                                                                    local[index[v]]))
-                        for u, v in G.edges() if u != v and index[u] in local
-                        and index[v] in local})
-        if len(idx) == 1:
-            pts = [(0.5, 0.5)]
-        else:
-            g = ig.Graph(n=len(idx), edges=edges)
-            random.seed(seed)  # igraph draws from Python's random module
-            rnd = random.Random(seed)
-            lay = g.layout_fruchterman_reingold(
-                niter=500, seed=[[rnd.random(), rnd.random()] for _ in idx], grid="auto")
-            xs, ys = [c[0] for c in lay.coords], [c[1] for c in lay.coords]
-            w, h = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-            pts = [((x - min(xs)) / w, (y - min(ys)) / h) for x, y in lay.coords]
-        for j, (px, py) in zip(idx, pts, strict=True):
-            coords[j] = (x0 + px * max(0.0, x1 - x0), y0 + py * max(0.0, y1 - y0))
-
-    class _Lay:
-        pass
-
-    layout = _Lay()
-    layout.coords = coords
+        edges.append((i, anchor_index[f]))
+        weights.append(ANCHOR_WEIGHT)
+    rnd = random.Random(seed)
+    random.seed(seed)  # igraph draws from Python's random module
+    start = [[anchors[f][0] + rnd.uniform(-1, 1), anchors[f][1] + rnd.uniform(-1, 1)]
+             for f in fam] + [list(anchors[f]) for f in fams]
+    free = 1e9  # no bound: only the anchors are pinned (min = max)
+    g = ig.Graph(n=n + len(fams), edges=edges)
+    lay = g.layout_fruchterman_reingold(
+        weights=weights, niter=max(150, min(600, 60000 // max(n, 1))), seed=start,
+        minx=[-free] * n + [anchors[f][0] for f in fams],
+        maxx=[free] * n + [anchors[f][0] for f in fams],
+        miny=[-free] * n + [anchors[f][1] for f in fams],
+        maxy=[free] * n + [anchors[f][1] for f in fams], grid="auto")
+    coords = lay.coords[:n]
     return {v: (round(x * spacing, 1), round(y * spacing, 1))
-            for v, (x, y) in zip(nodes, layout.coords, strict=True)}
+            for v, (x, y) in zip(nodes, coords, strict=True)}
 
 
 # ------------------------------------------------------------------ page data
@@ -460,12 +495,7 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
     pos = {} if physics else grouped_layout(G)
     degree = dict(G.degree)
     max_deg = max(degree.values(), default=1) or 1
-    # the best connected nodes carry their label at the default zoom; the rest show theirs
-    # when zoomed in, hovered or selected (vis-network hides a label drawn below its
-    # drawThreshold in screen pixels)
-    ranked = sorted(nodes, key=lambda v: (-degree.get(v, 0), str(v)))
-    n_named = min(n_nodes, max(LABELLED_MIN, int(math.sqrt(n_nodes) * 2)))
-    rank = {v: i for i, v in enumerate(ranked)}
+    hub_at = hub_degree(degree.values())
 
     sources: list[list] = []
     source_index: dict[tuple, int] = {}
@@ -521,11 +551,7 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
         colour, shape = class_style(cls)
         # vis scales the node size between the min/max in vis_options by "value"
         value = round(1 + 99 * math.sqrt(degree.get(n, 0) / max_deg), 1)
-        r = rank[n]
-        font = (LABEL_FONT_MAX - (LABEL_FONT_MAX - LABEL_FONT_NAMED) * r / max(1, n_named)
-                if r < n_named else LABEL_FONT_REST)
         node = {"id": i, "shape": shape, "color": colour, "value": value,
-                "font": {"size": round(font, 1)},
                 "label": _canvas_label(zh or en or local_name(str(n)), detail, "zh"),
                 "le": _canvas_label(en or zh or local_name(str(n)), detail, "en")}
         if n in pos:
@@ -543,6 +569,12 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
                 "color": {"color": EDGE_COLOURS.get(family(G.nodes[u].get("cls") or ""),
                                                     "rgba(120,120,120,0.35)")}}
         hub = max(degree.get(u, 0), degree.get(v, 0))
+        if hub >= hub_at:
+            # "applies to the province" says little drawn a hundred times: faint until the
+            # hub or the other end is selected (vis-network then highlights it)
+            edge["color"] = {"color": HUB_EDGE_COLOUR}
+            edge["width"] = 0.6
+            edge["arrows"] = {"to": {"enabled": False}}
         if physics and hub > HUB_DEGREE:
             # longer springs around hubs (the province, themes) spread their neighbours out
             # instead of piling them into one knot at the centre
@@ -594,12 +626,7 @@ def vis_options(*, physics: bool, edge_labels: bool) -> dict:
     # shows the hubs' names instead of a blur; zooming in reveals the rest and edge labels.
     return {
         "autoResize": True,
-        "nodes": {"font": {"size": 14, "face": "sans-serif", "strokeWidth": 3,
-                           "strokeColor": "#ffffff"},
-                  "borderWidth": 1,
-                  "scaling": {"min": 7, "max": 30,
-                              "label": {"enabled": False, "drawThreshold": LABEL_THRESHOLD,
-                                        "maxVisible": 28}}},
+        "nodes": {"borderWidth": 1, "scaling": {"min": 7, "max": 30}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   # many overlapping edges in a large graph would paint a grey slab
                   "color": {"color": "#b8b8b8" if physics else "rgba(150,150,150,0.3)",
