@@ -161,24 +161,23 @@ def test_labels_at_the_default_zoom_are_legible_and_never_overlap(page, projecti
 
 
 def test_family_regions_are_separated_and_hub_edges_faint(page, projection):
-    from digiprov.view import HUB_EDGE_COLOUR, family
+    import math
+
+    from digiprov.view import ASPECT, HUB_EDGE_COLOUR, family
 
     pos = page.js("dpView.network.getPositions()")
-    fam = {i: family(n["cls"]) for i, n in enumerate(page.js("dpView.data.nodes"))}
-    groups: dict[str, list[tuple[float, float]]] = {}
-    for i, p in pos.items():
-        groups.setdefault(fam[int(i)], []).append((p["x"], p["y"]))
-    centre = {f: (sum(x for x, _ in ps) / len(ps), sum(y for _, y in ps) / len(ps))
-              for f, ps in groups.items()}
-
-    def nearest(x: float, y: float) -> str:
-        return min(centre, key=lambda f: (centre[f][0] - x) ** 2 + (centre[f][1] - y) ** 2)
-
-    own = sum(nearest(p["x"], p["y"]) == fam[int(i)] for i, p in pos.items())
-    assert own >= 0.75 * len(pos)  # most nodes sit nearer their own family than any other
-    for f in ("documents", "indicators", "programmes", "organisations"):
-        mine = [nearest(x, y) == f for x, y in groups[f]]
-        assert sum(mine) >= 0.6 * len(mine), f
+    fam = {int(i): family(n["cls"]) for i, n in enumerate(page.js("dpView.data.nodes"))}
+    # undo the ellipse: the places fill a disc in the middle, every other family one sector
+    polar = {int(i): (math.hypot(p["x"] / math.sqrt(ASPECT), p["y"] * math.sqrt(ASPECT)),
+                      math.atan2(p["y"] * math.sqrt(ASPECT), p["x"] / math.sqrt(ASPECT)))
+             for i, p in pos.items()}
+    places = [polar[i][0] for i in polar if fam[i] == "places"]
+    ring = sorted((polar[i][1], fam[i]) for i in polar if fam[i] != "places")
+    assert places and max(places) < min(polar[i][0] for i in polar if fam[i] != "places")
+    runs = [f for k, (_a, f) in enumerate(ring) if k == 0 or ring[k - 1][1] != f]
+    if len(runs) > 1 and runs[0] == runs[-1]:
+        runs.pop()  # the circle closes
+    assert len(runs) == len(set(runs)) == len({f for _a, f in ring}), runs
     shandong = iri_index(page, "/place/shandong")
     colours = page.js("""i => dpView.edges.get().filter(e => e.from === i || e.to === i)
         .map(e => e.color.color)""", shandong)

@@ -395,6 +395,7 @@ HUB_MIN_DEGREE = 8
 HUB_MEAN_FACTOR = 4.0
 ANCHOR_WEIGHT = 0.5  # pull of a node towards its family's place on the ring
 ASPECT = 1.5  # the ring is an ellipse as wide as a screen beside the legend
+AREA_PER_NODE = 1.6  # square layout units a node's region gets
 
 
 def family(cls: str) -> str:
@@ -410,13 +411,14 @@ def hub_degree(degrees: Iterable[int]) -> float:
 
 def grouped_layout(G, *, spacing: float = NODE_SPACING, seed: int = 7
                    ) -> dict[Any, tuple[float, float]]:
-    """Positions with the places in the middle and every other family in its own sector of
-    a ring around them (FAMILY_RING; a sector's angle in proportion to its nodes). One
-    Fruchterman-Reingold run (igraph) over the whole graph plus one pinned anchor per
-    family that pulls its members: links inside a family keep its members together, links
-    across families pull them to the side facing each other, so a programme sits by the
-    agency that runs it. Edges at hubs pull weakly (``hub_degree``). Deterministic for a
-    seed."""
+    """Positions with the places in a disc in the middle and every other family in its own
+    sector of a ring around them (FAMILY_RING), each region's area in proportion to its
+    nodes and the whole an ellipse ASPECT times as wide as high. One Fruchterman-Reingold
+    run (igraph) over the whole graph, each node bounded to its region's box and pulled by
+    a pinned anchor at the region's middle: links inside a family keep its members
+    together, links across families pull them to the sides facing each other (a programme
+    sits by the agency that runs it), and nothing drifts off. Edges at hubs pull weakly
+    (``hub_degree``). Deterministic for a seed."""
     import random
 
     import igraph as ig
@@ -437,43 +439,104 @@ def grouped_layout(G, *, spacing: float = NODE_SPACING, seed: int = 7
         a, b = sorted((index[u], index[v]))
         w = min(1.0, hub / max(degree[u], degree[v], 1))
         pairs[(a, b)] = max(pairs.get((a, b), 0.0), w)
-    # the ring: its radius grows with the graph so sectors have room for their nodes
     ring = [f for f in (*FAMILY_RING, *sorted(set(counts) - set(FAMILY_RING) - {"places"}))
             if counts[f]]
-    radius = 1.0 + 0.55 * math.sqrt(n)
-    anchors: dict[str, tuple[float, float]] = {"places": (0.0, 0.0)}
-    total = sum(max(counts[f], n * 0.04) for f in ring)
-    angle = -math.pi / 2 - (math.pi * max(counts[ring[0]], n * 0.04) / total if ring else 0)
-    for f in ring:
-        span = 2 * math.pi * max(counts[f], n * 0.04) / total
-        mid = angle + span / 2
-        # a family alone with the places still sits off-centre, beside them
-        anchors[f] = (radius * ASPECT * math.cos(mid), radius * math.sin(mid))
-        angle += span
-    if counts["places"] == 0 and len(ring) == 1:
-        anchors[ring[0]] = (0.0, 0.0)
+    # regions in layout units, where Fruchterman-Reingold keeps linked nodes about one unit
+    # apart: AREA_PER_NODE square units each
+    sx, sy = math.sqrt(ASPECT), 1 / math.sqrt(ASPECT)
+    inner = math.sqrt(counts["places"] * AREA_PER_NODE / math.pi)
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    anchors: dict[str, tuple[float, float]] = {}
+    sectors: dict[str, tuple[float, float, float, float]] = {"places": (0.0, 0.0, 0.0, inner)}
+    if counts["places"]:
+        anchors["places"] = (0.0, 0.0)
+        boxes["places"] = (-inner * sx, -inner * sy, inner * sx, inner * sy)
+    if ring:
+        r_in = inner + (1.0 if counts["places"] else 0.0)
+        ring_n = sum(counts[f] for f in ring)
+        r_out = math.sqrt(r_in ** 2 + ring_n * AREA_PER_NODE / math.pi)
+        if len(ring) == 1 and not counts["places"]:
+            r_in = 0.0
+        angle = -math.pi / 2 - math.pi * counts[ring[0]] / ring_n  # the first family on top
+        for f in ring:
+            span = 2 * math.pi * counts[f] / ring_n
+            pts = [(r * math.cos(angle + span * t / 8), r * math.sin(angle + span * t / 8))
+                   for r in (r_in, r_out) for t in range(9)]
+            xs, ys = [x * sx for x, _ in pts], [y * sy for _, y in pts]
+            boxes[f] = (min(xs), min(ys), max(xs), max(ys))
+            mid, rm = angle + span / 2, (r_in + r_out) / 2
+            anchors[f] = (rm * math.cos(mid) * sx, rm * math.sin(mid) * sy)
+            sectors[f] = (angle, span, r_in, r_out)
+            angle += span
     fams = sorted(anchors)
     anchor_index = {f: n + j for j, f in enumerate(fams)}
     edges = list(pairs)
     weights = [pairs[e] for e in edges]
+    pull = [0.0] * n
+    for (a, b), w in pairs.items():
+        pull[a] += w
+        pull[b] += w
     for i, f in enumerate(fam):
+        # as strong as the node's own links together, so no family is dragged into another
         edges.append((i, anchor_index[f]))
-        weights.append(ANCHOR_WEIGHT)
+        weights.append(ANCHOR_WEIGHT * max(1.0, pull[i]))
     rnd = random.Random(seed)
     random.seed(seed)  # igraph draws from Python's random module
-    start = [[anchors[f][0] + rnd.uniform(-1, 1), anchors[f][1] + rnd.uniform(-1, 1)]
-             for f in fam] + [list(anchors[f]) for f in fams]
-    free = 1e9  # no bound: only the anchors are pinned (min = max)
+    start = []
+    for f in fam:
+        x0, y0, x1, y1 = boxes[f]
+        ax, ay = anchors[f]
+        # start near the anchor, inside the box, so the run has little to undo
+        start.append([ax + (rnd.random() - 0.5) * (x1 - x0) * 0.5,
+                      ay + (rnd.random() - 0.5) * (y1 - y0) * 0.5])
+    start += [list(anchors[f]) for f in fams]
     g = ig.Graph(n=n + len(fams), edges=edges)
     lay = g.layout_fruchterman_reingold(
         weights=weights, niter=max(150, min(600, 60000 // max(n, 1))), seed=start,
-        minx=[-free] * n + [anchors[f][0] for f in fams],
-        maxx=[free] * n + [anchors[f][0] for f in fams],
-        miny=[-free] * n + [anchors[f][1] for f in fams],
-        maxy=[free] * n + [anchors[f][1] for f in fams], grid="auto")
-    coords = lay.coords[:n]
+        minx=[boxes[f][0] for f in fam] + [anchors[f][0] for f in fams],
+        maxx=[boxes[f][2] for f in fam] + [anchors[f][0] for f in fams],
+        miny=[boxes[f][1] for f in fam] + [anchors[f][1] for f in fams],
+        maxy=[boxes[f][3] for f in fam] + [anchors[f][1] for f in fams], grid="auto")
+    coords = _fill_regions(lay.coords[:n], fam, sectors, sx, sy)
     return {v: (round(x * spacing, 1), round(y * spacing, 1))
             for v, (x, y) in zip(nodes, coords, strict=True)}
+
+
+def _fill_regions(coords: Sequence[Sequence[float]], fam: list[str],
+                  sectors: dict[str, tuple[float, float, float, float]], sx: float, sy: float
+                  ) -> list[tuple[float, float]]:
+    """Spread each family evenly over its region, keeping the order the force layout found:
+    a node's angle and radius become their ranks within its family, mapped onto the
+    sector's angles and (area-even) radii. Forces alone pack a large family into a knot at
+    its anchor; this uses the region and keeps regions apart, and a programme that the
+    forces put on the side facing its agency stays on that side."""
+    members: dict[str, list[int]] = {}
+    for i, f in enumerate(fam):
+        members.setdefault(f, []).append(i)
+    out: list[tuple[float, float]] = [(0.0, 0.0)] * len(fam)
+    for f, idx in members.items():
+        a0, span, r_in, r_out = sectors[f]
+        mid = a0 + span / 2
+        polar = []
+        for i in idx:
+            x, y = coords[i][0] / sx, coords[i][1] / sy
+            rel = (math.atan2(y, x) - mid + math.pi) % (2 * math.pi) - math.pi
+            polar.append((math.hypot(x, y), rel))
+        m = len(idx)
+        by_r = sorted(range(m), key=lambda j: (polar[j][0], idx[j]))
+        by_a = sorted(range(m), key=lambda j: (polar[j][1], idx[j]))
+        r_rank = {j: k for k, j in enumerate(by_r)}
+        a_rank = {j: k for k, j in enumerate(by_a)}
+        gap = min(0.05, span * 0.08)
+        for j, i in enumerate(idx):
+            q = (r_rank[j] + 0.5) / m
+            r = math.sqrt(r_in ** 2 + (r_out ** 2 - r_in ** 2) * q)
+            if span:
+                theta = a0 + gap + (span - 2 * gap) * (a_rank[j] + 0.5) / m
+            else:  # the places' disc keeps the angles the forces gave
+                theta = mid + polar[j][1]
+            out[i] = (r * math.cos(theta) * sx, r * math.sin(theta) * sy)
+    return out
 
 
 # ------------------------------------------------------------------ page data
