@@ -741,6 +741,8 @@ class _SourceLoader:
             self._fill_all()
             if attrs._loader is None:
                 return
+        if self.singles == 0 and self.reader is not None:
+            self._prefetch()
         self.singles += 1
         subject = key if isinstance(key, str) else key[0]
         node_st: set[str] = set()
@@ -757,6 +759,14 @@ class _SourceLoader:
         if attrs._loader is self:  # an edge no longer in the graph
             sts = edge_st.get((key[1], key[2]), ()) if isinstance(key, tuple) else node_st
             attrs._set_sources([self.statements.get(g) for g in sorted(sts)])
+
+    def _prefetch(self) -> None:
+        """Read the statements of every node of a focused projection at once: a view asks
+        for all of them, and one selection per thousand statements costs a fraction of
+        reading each by quad patterns."""
+        wanted = {g for s in self.nodes for _p, _o, g in self.reader.quads(s)
+                  if g is not None and g != ONTOLOGY_GRAPH}
+        self.statements.prefetch(wanted)
 
     def _apply(self, s: str, node_st: set[str],
                edge_st: dict[tuple[str, str], set[str]]) -> None:
@@ -819,6 +829,51 @@ class _Statements:
             return None
         info = self.cache[st] = self._read(st)  # type: ignore[arg-type]
         return info
+
+    PREFETCH_CHUNK = 1000
+
+    def prefetch(self, graphs: Iterable[str]) -> None:
+        """Read many statements in a few SPARQL selections (the same answers as ``get``);
+        a graph that is not a statement, or whose metadata is not one value per field, is
+        left to ``get``."""
+        store = ox_store(self.ds)
+        todo = sorted(g for g in graphs if g not in self.cache)
+        if store is None or not todo:
+            return
+        statement, ont = DEF_NS + "Statement", f"<{ONTOLOGY_GRAPH}>"
+        for at in range(0, len(todo), self.PREFETCH_CHUNK):
+            chunk = todo[at:at + self.PREFETCH_CHUNK]
+            values = " ".join(f"<{g}>" for g in chunk)
+            rows: dict[str, list[list[str]]] = defaultdict(list)
+            for row in tsv_select(store, (
+                    "SELECT ?st ?src ?para ?start ?end WHERE { VALUES ?st { " + values + " } "
+                    "{ ?st a <" + statement + "> } UNION { GRAPH ?g { ?st a <" + statement
+                    + "> } FILTER(?g != " + ont + ") } "
+                    "OPTIONAL { ?st <" + PROV_DERIVED + "> ?src } "
+                    "OPTIONAL { ?st <" + DEF_NS + "paragraph> ?para } "
+                    "OPTIONAL { ?st <" + OA + "hasSelector> ?sel . "
+                    "OPTIONAL { ?sel <" + OA + "start> ?start } "
+                    "OPTIONAL { ?sel <" + OA + "end> ?end } } }")):
+                rows[_subject(row[0])].append(row[1:])
+            for st, found in rows.items():
+                distinct = {tuple(r) for r in found}
+                if len(distinct) != 1:
+                    continue  # typed twice is one row twice; anything else: one by one
+                src, para, start, end = next(iter(distinct))
+                info = {"statement": st, "source": None, "title": None, "paragraph": None,
+                        "start": None, "end": None}
+                if src.startswith("<"):
+                    info["source"] = src[1:-1]
+                    info["title"] = self._title(src[1:-1])
+                for k, field in (("paragraph", para), ("start", start), ("end", end)):
+                    if field:
+                        term = tsv_term(field)
+                        if isinstance(term, Lit):
+                            info[k] = py_value(term)
+                self.cache[st] = info
+            for st in chunk:
+                if st not in rows:
+                    self.cache.setdefault(st, None)  # not a statement
 
     def _read(self, st: str) -> dict[str, Any] | None:
         statement = DEF_NS + "Statement"

@@ -1,12 +1,14 @@
-"""One self-contained, offline HTML page for exploring the graph (the only module importing pyvis).
+"""One self-contained, offline HTML page for exploring the graph (the only module using pyvis).
 
-The page is built from the networkx projection (:func:`digiprov.projection.project`). pyvis holds
-the node/edge lists and the vis-network options and ships the vis-network library, but its own
-HTML writer is not used: it links Bootstrap from a CDN even with ``cdn_resources="in_line"``,
-copies a ``lib/`` folder beside the page in its default mode, writes in the locale's encoding
-and fills nodes through ``add_node`` (quadratic). Instead vis-network's JS/CSS are inlined from
-the pyvis package, the data travels as escaped JSON in ``<script type="application/json">``,
-and the page script (``templates/view.html``) renders every label with ``textContent``.
+The page is built from the networkx projection (:func:`digiprov.projection.project`). pyvis is
+where vis-network comes from (its package ships the library), but nothing else of it is used:
+its HTML writer links Bootstrap from a CDN even with ``cdn_resources="in_line"``, copies a
+``lib/`` folder beside the page in its default mode, writes in the locale's encoding and fills
+nodes through ``add_node`` (quadratic), and its ``Network`` only holds the lists we build,
+while importing it (jinja2 and all) took a tenth of a focused view's time. vis-network's
+JS/CSS are read from the package files and inlined, the data travels as escaped JSON in
+``<script type="application/json">``, and the page script (``templates/view.html``) draws the
+canvas labels itself and renders every other label with ``textContent``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ PHYSICS_MAX_NODES = 1000
 # Node labels are drawn by the page itself (templates/view.html: at a fixed screen size,
 # most connected first, none overlapping); edge labels live in the side panel.
 HUB_EDGE_COLOUR = "rgba(140,140,140,0.12)"
+HUB_EDGE_HIGHLIGHT = "rgba(60,60,60,0.45)"
 # edges take a light tint of their subject's family, so bundles read by who states them
 EDGE_COLOURS = {"places": "rgba(44,162,95,0.35)", "organisations": "rgba(33,102,172,0.35)",
                 "programmes": "rgba(118,42,131,0.30)", "documents": "rgba(140,81,10,0.35)",
@@ -635,7 +638,7 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
         if hub >= hub_at:
             # "applies to the province" says little drawn a hundred times: faint until the
             # hub or the other end is selected (vis-network then highlights it)
-            edge["color"] = {"color": HUB_EDGE_COLOUR}
+            edge["color"] = {"color": HUB_EDGE_COLOUR, "highlight": HUB_EDGE_HIGHLIGHT}
             edge["width"] = 0.6
             edge["arrows"] = {"to": {"enabled": False}}
         if physics and hub > HUB_DEGREE:
@@ -712,26 +715,14 @@ def vis_options(*, physics: bool, edge_labels: bool) -> dict:
     }
 
 
-def _network(vis_nodes: list[dict], vis_edges: list[dict], options: dict):
-    """A pyvis Network holding the lists, filled directly: add_node scans the node list on
-    every call (quadratic; 20k nodes took 12-47 s) while appending takes a fraction of a
-    second."""
-    from pyvis.network import Network
-
-    net = Network(directed=True, cdn_resources="in_line")
-    net.nodes = vis_nodes
-    net.edges = vis_edges
-    net.node_ids = [n["id"] for n in vis_nodes]
-    net.node_map = {n["id"]: n for n in vis_nodes}
-    net.options = options
-    return net
-
-
 def vis_assets() -> tuple[str, str]:
-    """vis-network's JS and CSS as shipped inside the pyvis package."""
-    import pyvis
+    """vis-network's JS and CSS as shipped inside the pyvis package (found, not imported)."""
+    from importlib.util import find_spec
 
-    lib = Path(pyvis.__file__).parent / "lib" / VIS_VERSION
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError("the pyvis package (which ships vis-network) is not installed")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "lib" / VIS_VERSION
     try:
         js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
         css = (lib / "vis-network.css").read_text(encoding="utf-8")
@@ -751,9 +742,7 @@ def render_html(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: st
     payload, vis_nodes, vis_edges = view_payload(
         G, labels=labels, lang=lang, title=title, focus=focus, message=message,
         physics=physics, total_nodes=total_nodes, theme_labels=theme_labels)
-    net = _network(vis_nodes, vis_edges,
-                   vis_options(physics=payload["physics"], edge_labels=payload["edgeLabels"]))
-    nodes, edges, _heading, _h, _w, options = net.get_network_data()
+    options = vis_options(physics=payload["physics"], edge_labels=payload["edgeLabels"])
     js, css = vis_assets()
     parts = {
         "TITLE": html.escape(title),
@@ -761,9 +750,9 @@ def render_html(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: st
         "VIS_CSS": css,
         "VIS_JS": js,
         "DATA": script_json(payload),
-        "VIS_NODES": script_json(nodes),
-        "VIS_EDGES": script_json(edges),
-        "VIS_OPTIONS": script_json(json.loads(options)),
+        "VIS_NODES": script_json(vis_nodes),
+        "VIS_EDGES": script_json(vis_edges),
+        "VIS_OPTIONS": script_json(options),
     }
     template = TEMPLATE.read_text(encoding="utf-8")
     # one pass, so text substituted in is never scanned for further placeholders
@@ -780,6 +769,14 @@ def write_view(ds, dest: str | Path | None, *, focus: str | None = None, depth: 
     ``depth`` hops are read from the store (:func:`digiprov.projection.neighbourhood`), so a
     focused page costs what it shows. Themes are the page's filter, not nodes: they are
     neither drawn nor walked through."""
+    from .projection import _gc_paused
+
+    with _gc_paused():  # a page is millions of small objects, none in a cycle
+        return _write_view(ds, dest, focus=focus, depth=depth, classes=classes, themes=themes,
+                           lang=lang, max_nodes=max_nodes, title=title, physics=physics)
+
+
+def _write_view(ds, dest, *, focus, depth, classes, themes, lang, max_nodes, title, physics):
     from .projection import neighbourhood, project, project_nodes
 
     if lang not in ("zh", "en"):
