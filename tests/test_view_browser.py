@@ -140,6 +140,11 @@ def test_labels_at_the_default_zoom_are_legible_and_never_overlap(page, projecti
     xy = page.js("""() => { const p = dpView.network.getPositions();
         return Object.values(p).map(q => dpView.network.canvasToDOM(q)); }""")
     assert not [q for q in xy if q["x"] < legend[0] and q["y"] < legend[1]]
+    assert not [d["text"] for d in drawn if d["x0"] < legend[0] and d["y0"] < legend[1]]
+    width, height = page.js("[document.querySelector('#net').clientWidth, "
+                            "document.querySelector('#net').clientHeight]")
+    assert all(d["x0"] >= 0 and d["y0"] >= 0 and d["x1"] <= width and d["y1"] <= height
+               for d in drawn)  # no name runs off the canvas
     # zooming in makes room for more names
     in_view = """() => { const n = document.querySelector('#net');
         return Object.values(dpView.network.getPositions()).map(q => dpView.network.canvasToDOM(q))
