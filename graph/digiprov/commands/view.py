@@ -33,8 +33,9 @@ def register(main: click.Group) -> None:
         """Write an interactive HTML page of the graph that works offline.
 
         Search by Chinese, English, alias or pinyin; filter by class and theme; click a node
-        for its properties, neighbours and sources. Above a few thousand nodes the layout is
-        precomputed and physics is off, so the page stays responsive.
+        for its properties, neighbours and sources. The layout is computed here (places in
+        the middle, every other family in its own sector around them), so the page opens
+        ready at any size; with --focus only the neighbourhood is read from the store.
 
         \b
         Example:
