@@ -43,6 +43,7 @@ TIERS = ("iri", "label", "alias", "key", "pinyin")
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TONE_DIGITS = re.compile(r"(?<=[a-züv])[1-5]")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # what str.isalnum rejects, in one C pass
 
 
 def _simplified(text: str) -> str:
@@ -56,7 +57,7 @@ def _simplified(text: str) -> str:
 def normalize(text: str) -> str:
     """Loose form for comparison: NFKC, simplified Chinese, case-folded, letters/digits only."""
     t = _simplified(unicodedata.normalize("NFKC", text)).casefold()
-    return "".join(ch for ch in t if ch.isalnum())
+    return _NOT_ALNUM.sub("", t)
 
 
 def latin_key(text: str) -> str:
@@ -180,7 +181,10 @@ class Index:
         ql = latin_key(text)
         if not q and not ql:
             return []
-        self._ensure_pinyin()
+        if re.search(r"[a-z]", ql):
+            # pinyin names only ever match Latin letters; building them is the costly part
+            # of the index (a typo in a Chinese name at 1M quads waited ~35 s for it)
+            self._ensure_pinyin()
         best: dict[str, float] = {}
 
         def score(iri: str, s: float) -> None:
@@ -226,8 +230,11 @@ def _entries(obj: Any) -> list[Entry]:
     if isinstance(obj, nx.Graph):
         return [Entry(n, d.get("label_zh"), d.get("label_en"), list(d.get("aliases", [])))
                 for n, d in obj.nodes(data=True)]
-    from .projection import ALT, PREF, entity_types, is_node_class, raw_quads
+    from .projection import ALT, PREF, entity_types, is_node_class, ox_store, raw_quads
 
+    store = ox_store(obj)
+    if store is not None:
+        return _ox_entries(store)
     types = entity_types(obj)
     nodes = {s for s, t in types.items() if is_node_class(t)}
     labels: dict[str, dict[str, str]] = {}
@@ -242,6 +249,56 @@ def _entries(obj: Any) -> list[Entry]:
                 cur[lang] = o.value
         elif o.value not in aliases.setdefault(s, []):
             aliases[s].append(o.value)
+    return [Entry(s, labels.get(s, {}).get("zh"), labels.get(s, {}).get("en"),
+                  aliases.get(s, [])) for s in sorted(nodes)]
+
+
+def _ox_entries(store: Any) -> list[Entry]:
+    """:func:`_entries` for an Oxigraph store by three SPARQL selections serialised inside
+    Oxigraph (the projection's reader), not by a Python pass over every typed quad."""
+    from .projection import (
+        ALT,
+        DEF_NS,
+        EXCLUDED_CLASSES,
+        FOLDED_CLASSES,
+        ONTOLOGY_GRAPH,
+        PREF,
+        Lit,
+        _subject,
+        tsv_select,
+        tsv_term,
+    )
+
+    ont = f"<{ONTOLOGY_GRAPH}>"
+    types: dict[str, list[str]] = {}
+    for s, t in tsv_select(store, (
+            "SELECT ?s ?t WHERE { { GRAPH ?g { ?s a ?t } FILTER(?g != " + ont + ") } "
+            "UNION { ?s a ?t } FILTER(isIRI(?t)) }")):
+        types.setdefault(_subject(s), []).append(t[1:-1])
+    excluded = EXCLUDED_CLASSES | FOLDED_CLASSES
+    # one class per entity, chosen as project.entity_types chooses it
+    nodes = {s for s, ts in types.items()
+             if min(ts, key=lambda t: (not t.startswith(DEF_NS), t)) not in excluded}
+    labels: dict[str, dict[str, str]] = {}
+    aliases: dict[str, list[str]] = {}
+    for pred in (PREF, ALT):
+        for s, o in tsv_select(store, (
+                "SELECT ?s ?o WHERE { { GRAPH ?g { ?s <" + pred + "> ?o } FILTER(?g != "
+                + ont + ") } UNION { ?s <" + pred + "> ?o } FILTER(isLiteral(?o)) }")):
+            s = _subject(s)
+            if s not in nodes:
+                continue
+            lit = tsv_term(o)
+            if not isinstance(lit, Lit):
+                continue
+            if pred == PREF:
+                lang = (lit.lang or "").split("-")[0] or (
+                    "zh" if _CJK.search(lit.value) else "en")
+                cur = labels.setdefault(s, {})
+                if lang not in cur or lit.value < cur[lang]:
+                    cur[lang] = lit.value
+            elif lit.value not in aliases.setdefault(s, []):
+                aliases[s].append(lit.value)
     return [Entry(s, labels.get(s, {}).get("zh"), labels.get(s, {}).get("en"),
                   aliases.get(s, [])) for s in sorted(nodes)]
 
