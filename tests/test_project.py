@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
@@ -415,3 +416,54 @@ def test_lazy_edges_count_without_materialising_and_behave_as_dicts(tiny):
     assert sorted(K.edges(keys=True, data="predicate")) == \
         sorted(G.edges(keys=True, data="predicate"))
     assert all(type(kd) is dict for nbrs in K._succ.values() for kd in nbrs.values())
+
+
+def _same_graph(a, b) -> None:
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    assert list(a.edges(keys=True)) == list(b.edges(keys=True))  # same order too
+    assert all(a.edges[e] == b.edges[e] for e in a.edges(keys=True))
+
+
+def test_a_helper_process_reads_part_of_a_large_projection(dataset, monkeypatch):
+    """Above HELPER_MIN_QUADS a second process serialises the labels and per-predicate
+    selections; the graph is the one read in-process, and a helper that cannot answer (the
+    dataset changed under it, or it is not there) changes nothing either."""
+    import digiprov.project as P
+
+    monkeypatch.setenv("DIGIPROV_NO_HELPER", "1")
+    alone = project(dataset)
+    monkeypatch.delenv("DIGIPROV_NO_HELPER")
+    monkeypatch.setattr(P, "HELPER_MIN_QUADS", 0)
+    made: list = []
+    real = P._Helper
+
+    def spy(ds, queries):
+        h = real(ds, queries)
+        made.append(h)
+        return h
+
+    monkeypatch.setattr(P, "_Helper", spy)
+    _same_graph(project(dataset), alone)
+    assert made and not made[-1].failed and made[-1].next > 40  # it answered every query
+    assert not any(Path(h.tmp.name).exists() for h in made)  # its files are gone
+
+    monkeypatch.setitem(dataset.manifest, "built", "another build")
+    _same_graph(project(dataset), alone)
+    assert made[-1].failed  # refused the other dataset: everything was read here
+
+
+def test_the_helper_refuses_a_changed_dataset(dataset, tmp_path):
+    import subprocess
+    import sys
+
+    ox_dir = str(Path(dataset.path).resolve() / "oxigraph")
+    res = subprocess.run([sys.executable, "-m", "digiprov.project", "--select", ox_dir,
+                          str(tmp_path), "not the build"], input='"SELECT * {}"\n',
+                         capture_output=True, text=True)
+    assert res.returncode == 3 and not list(tmp_path.iterdir())
+    ok = subprocess.run([sys.executable, "-m", "digiprov.project", "--select", ox_dir,
+                         str(tmp_path), str(dataset.manifest["built"])],
+                        input='"SELECT ?s WHERE { GRAPH ?g { ?s a <https://w3id.org/digiprov/def/City> } }"\n',
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.split() == ["0"]
+    assert (tmp_path / "0.tsv").read_text(encoding="utf-8").startswith("?s\n<")

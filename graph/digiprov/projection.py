@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import os
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
@@ -1027,6 +1028,115 @@ def tsv_select(store: Any, query: str) -> Iterator[list[str]]:
                 yield line.split("\t")
 
 
+# A second process reads part of a large projection: pyoxigraph holds the GIL while it
+# serialises a result, so threads cannot share the work, but a second reader of the same
+# on-disk store can (measured at 1M quads on 2 cores: 4.4 s -> see docs/performance.md).
+HELPER_MIN_QUADS = 300_000
+
+
+class _Helper:
+    """Runs SELECTs in a child process on the same store (opened read-only by path), each
+    result serialised to a TSV file in a private temporary directory; the rows are handed
+    back in the order the queries were given. ``rows`` gives None when the child cannot
+    answer (it failed, or the published dataset changed under us): the caller then runs the
+    query itself, so the projection never depends on the child."""
+
+    def __init__(self, ds: Any, queries: list[str]):
+        import json
+        import subprocess
+        import sys
+        import tempfile
+
+        self.tmp = tempfile.TemporaryDirectory(prefix="digiprov-sel-")
+        ox_dir = os.path.realpath(os.path.join(ds.path, "oxigraph"))
+        built = str((ds.manifest or {}).get("built", ""))
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+            + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "digiprov.project", "--select", ox_dir, self.tmp.name, built],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True, env=env)
+        self.next = 0
+        self.failed = False
+        try:
+            self.proc.stdin.write("".join(json.dumps(q) + "\n" for q in queries))
+            self.proc.stdin.close()
+        except OSError:
+            self.failed = True
+
+    def rows(self) -> Iterator[list[str]] | None:
+        k, self.next = self.next, self.next + 1
+        if self.failed:
+            return None
+        line = self.proc.stdout.readline()
+        if line.strip() != str(k):
+            self.failed = True
+            return None
+        return self._read(os.path.join(self.tmp.name, f"{k}.tsv"))
+
+    @staticmethod
+    def _read(path: str) -> Iterator[list[str]]:
+        try:
+            with open(path, encoding="utf-8", newline="\n") as lines:
+                next(lines, None)
+                for line in lines:
+                    if line.endswith("\n"):
+                        line = line[:-1]
+                    if line:
+                        yield line.split("\t")
+        finally:
+            os.unlink(path)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.proc.stdout.close()
+        self.tmp.cleanup()
+
+
+def _select_main(ox_dir: str, out_dir: str, built: str) -> int:
+    """The helper's side: ``python -m digiprov.project --select OXDIR OUTDIR BUILT`` reads
+    one JSON query per stdin line and writes ``OUTDIR/<n>.tsv`` for each, printing n once
+    the file is complete. Exits 3 if the dataset's manifest is not the one the parent
+    opened."""
+    import json
+    import sys
+
+    import pyoxigraph as ox
+
+    try:
+        with open(os.path.join(os.path.dirname(ox_dir), "manifest.json"),
+                  encoding="utf-8") as fh:
+            if str(json.load(fh).get("built", "")) != built:
+                return 3
+        store = ox.Store.read_only(ox_dir)
+    except (OSError, ValueError):
+        return 3
+    queries = [json.loads(line) for line in sys.stdin if line.strip()]
+    for k, q in enumerate(queries):
+        tmp, dest = os.path.join(out_dir, f"{k}.part"), os.path.join(out_dir, f"{k}.tsv")
+        with open(tmp, "wb") as fh:
+            store.query(q).serialize(fh, format=ox.QueryResultsFormat.TSV)
+        os.replace(tmp, dest)
+        print(k, flush=True)
+    return 0
+
+
+def _helper_for(ds: Any, queries: list[str]) -> _Helper | None:
+    """A helper for a large persisted dataset on a machine with a second core, else None."""
+    quads = (getattr(ds, "manifest", None) or {}).get("quads")
+    if (getattr(ds, "path", None) is None or not isinstance(quads, int)
+            or quads < HELPER_MIN_QUADS or (os.cpu_count() or 1) < 2
+            or os.environ.get("DIGIPROV_NO_HELPER")):
+        return None
+    try:
+        return _Helper(ds, queries)
+    except OSError:
+        return None
+
+
 def _subject(field: str) -> str:
     return field[1:-1] if field[:1] == "<" else field
 
@@ -1034,25 +1144,56 @@ def _subject(field: str) -> str:
 def _build_bulk(store: Any, ds: Any, lang: str):
     """The whole projection from an Oxigraph store: a few SPARQL selections (one per
     predicate, so no predicate is decoded per row) serialised to TSV inside Oxigraph
-    (:func:`tsv_select`), IRIs interned to one str object each, the adjacency filled as rows
-    arrive, edge attributes and sources attached lazily (:class:`_EdgeAttrs`)."""
+    (:func:`tsv_select`), the labels and per-predicate ones by a second process on a large
+    dataset (:class:`_Helper`) while this one reads the types and builds the graph, IRIs
+    interned to one str object each, the adjacency filled as rows arrive, edge attributes
+    and sources attached lazily (:class:`_EdgeAttrs`)."""
+    ont = f"<{ONTOLOGY_GRAPH}>"
+    preds = sorted(_subject(f[0]) for f in tsv_select(store, (
+        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != " + ont + ") }")))
+    wanted = [p for p in preds if p not in (RDF_TYPE, PREF, PROV_DERIVED)]
+    labels_q = ("SELECT ?s ?l WHERE { { GRAPH ?g { ?s <" + PREF + "> ?l } FILTER(?g != "
+                + ont + ") } UNION { ?s <" + PREF + "> ?l } FILTER(isLiteral(?l)) }")
+    # no DISTINCT: a triple stated in several statements comes once per statement, and
+    # every branch below ignores a repeat (cheaper than Oxigraph hashing each row)
+    pred_q = ["SELECT ?s ?o WHERE { GRAPH ?g { ?s <" + p + "> ?o } FILTER(?g != " + ont + ") }"
+              for p in wanted]
+    helper = _helper_for(ds, [labels_q, *pred_q])
+    try:
+        return _build_bulk_rows(store, ds, lang, wanted, labels_q, pred_q, helper)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _build_bulk_rows(store: Any, ds: Any, lang: str, wanted: list[str], labels_q: str,
+                     pred_q: list[str], helper: _Helper | None):
     import weakref
 
     import networkx as nx
 
     ont = f"<{ONTOLOGY_GRAPH}>"
-    not_entity = ", ".join(f"<{c}>" for c in sorted(EXCLUDED_CLASSES | FOLDED_CLASSES))
-    # types: every graph but the ontology's; classes that never make nodes are dropped
-    # inside Oxigraph, before their IRIs are decoded
+
+    def rows(q: str) -> Iterable[list[str]]:
+        got = helper.rows() if helper is not None else None
+        return got if got is not None else tsv_select(store, q)
+
+    # types: every graph but the ontology's, one selection per class so that only the
+    # subjects are decoded (half the time of one selection of (subject, class) pairs);
+    # classes that never make nodes are not asked for
     multi: dict[str, list[str]] = defaultdict(list)
-    for s, t in tsv_select(store, (
-            "SELECT ?s ?t WHERE { { GRAPH ?g { ?s a ?t } FILTER(?g != " + ont
-            + ") } UNION { ?s a ?t } FILTER(isIRI(?t) && ?t NOT IN (" + not_entity + ")) }")):
-        multi[_subject(s)].append(t[1:-1])
+    classes = sorted(f[0][1:-1] for f in tsv_select(store, (
+        "SELECT DISTINCT ?t WHERE { { GRAPH ?g { ?s a ?t } FILTER(?g != " + ont + ") } "
+        "UNION { ?s a ?t } FILTER(isIRI(?t)) }")))
+    for c in classes:
+        if c in EXCLUDED_CLASSES or c in FOLDED_CLASSES:
+            continue
+        for (s,) in tsv_select(store, (
+                "SELECT ?s WHERE { { GRAPH ?g { ?s a <" + c + "> } FILTER(?g != " + ont
+                + ") } UNION { ?s a <" + c + "> } }")):
+            multi[_subject(s)].append(c)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for s, lab in tsv_select(store, (
-            "SELECT ?s ?l WHERE { { GRAPH ?g { ?s <" + PREF + "> ?l } FILTER(?g != "
-            + ont + ") } UNION { ?s <" + PREF + "> ?l } FILTER(isLiteral(?l)) }")):
+    for s, lab in rows(labels_q):
         lit = tsv_term(lab)
         value, tag = lit.value, lit.lang
         lg = (tag or "").split("-")[0] or ("zh" if _has_cjk(value) else "en")
@@ -1083,17 +1224,13 @@ def _build_bulk(store: Any, ds: Any, lang: str):
         pred[iri] = {}
     del multi
     loader.nodes = node
-    preds = sorted(_subject(f[0]) for f in tsv_select(store, (
-        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != " + ont + ") }")))
-    wanted = [p for p in preds if p not in (RDF_TYPE, PREF, PROV_DERIVED)]
     edge_fields = loader.edge_fields
-    for p in wanted:
+    node_get = node.get
+    for p, q in zip(wanted, pred_q, strict=True):
         key = short(p)
         is_alias, is_theme = p == ALT, p == DP_THEME
-        for s, o in tsv_select(store, "SELECT DISTINCT ?s ?o WHERE { GRAPH ?g { ?s <" + p
-                               + "> ?o } FILTER(?g != " + ont + ") }"):
-            sv = _subject(s)
-            data = node.get(sv)
+        for s, o in rows(q):
+            data = node_get(s[1:-1] if s[:1] == "<" else s)
             if data is None:
                 continue
             c0 = o[:1]
@@ -1582,3 +1719,11 @@ __all__ = ["project", "project_nodes", "neighbourhood", "node_links", "SubjectRe
            "raw_quads", "py_value", "Lit",
            "edge_label", "node_label", "EXCLUDED_CLASSES", "FOLDED_CLASSES", "NARY_CLASSES",
            "COLLAPSE_RULES", "STANDARD_LABELS"]
+
+
+if __name__ == "__main__":  # the helper process of _Helper
+    import sys
+
+    if sys.argv[1:2] == ["--select"] and len(sys.argv) == 5:
+        sys.exit(_select_main(*sys.argv[2:5]))
+    sys.exit("usage: python -m digiprov.project --select OXDIR OUTDIR BUILT")
