@@ -366,7 +366,7 @@ def test_neighbourhood_is_the_ego_graph_read_from_the_store(dataset, memory_data
 def test_tsv_terms_read_back_exactly_what_the_store_holds():
     """The bulk projection reads Oxigraph's TSV serialisation; every kind of term must come
     back as the quad-pattern reader sees it (escapes, line separators, numbers, tags)."""
-    from digiprov.project import Lit, raw_quads, tsv_select, tsv_term
+    from digiprov.projection import Lit, raw_quads, tsv_select, tsv_term
     from digiprov.store import memory_oxigraph
 
     s, p, g = i("x"), URIRef("http://example.org/p"), URIRef(ID + "graph/g")
@@ -393,7 +393,7 @@ def test_lazy_edges_count_without_materialising_and_behave_as_dicts(tiny):
 
     import networkx as nx
 
-    from digiprov.project import _EdgeKeys
+    from digiprov.projection import _EdgeKeys
 
     G = project(tiny)
     plat, bdb = ID + "platform/p", ID + "org/bdb"
@@ -428,7 +428,7 @@ def test_a_helper_process_reads_part_of_a_large_projection(dataset, monkeypatch)
     """Above HELPER_MIN_QUADS a second process serialises the labels and per-predicate
     selections; the graph is the one read in-process, and a helper that cannot answer (the
     dataset changed under it, or it is not there) changes nothing either."""
-    import digiprov.project as P
+    import digiprov.projection as P
 
     monkeypatch.setenv("DIGIPROV_NO_HELPER", "1")
     alone = project(dataset)
@@ -457,11 +457,11 @@ def test_the_helper_refuses_a_changed_dataset(dataset, tmp_path):
     import sys
 
     ox_dir = str(Path(dataset.path).resolve() / "oxigraph")
-    res = subprocess.run([sys.executable, "-m", "digiprov.project", "--select", ox_dir,
+    res = subprocess.run([sys.executable, "-m", "digiprov.projection", "--select", ox_dir,
                           str(tmp_path), "not the build"], input='"SELECT * {}"\n',
                          capture_output=True, text=True)
     assert res.returncode == 3 and not list(tmp_path.iterdir())
-    ok = subprocess.run([sys.executable, "-m", "digiprov.project", "--select", ox_dir,
+    ok = subprocess.run([sys.executable, "-m", "digiprov.projection", "--select", ox_dir,
                          str(tmp_path), str(dataset.manifest["built"])],
                         input='"SELECT ?s WHERE { GRAPH ?g { ?s a <https://w3id.org/digiprov/def/City> } }"\n',
                         capture_output=True, text=True)

@@ -1054,7 +1054,7 @@ class _Helper:
             [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
             + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "digiprov.project", "--select", ox_dir, self.tmp.name, built],
+            [sys.executable, "-m", "digiprov.projection", "--select", ox_dir, self.tmp.name, built],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True, env=env)
         self.next = 0
@@ -1097,7 +1097,7 @@ class _Helper:
 
 
 def _select_main(ox_dir: str, out_dir: str, built: str) -> int:
-    """The helper's side: ``python -m digiprov.project --select OXDIR OUTDIR BUILT`` reads
+    """The helper's side: ``python -m digiprov.projection --select OXDIR OUTDIR BUILT`` reads
     one JSON query per stdin line and writes ``OUTDIR/<n>.tsv`` for each, printing n once
     the file is complete. Exits 3 if the dataset's manifest is not the one the parent
     opened."""
@@ -1726,4 +1726,4 @@ if __name__ == "__main__":  # the helper process of _Helper
 
     if sys.argv[1:2] == ["--select"] and len(sys.argv) == 5:
         sys.exit(_select_main(*sys.argv[2:5]))
-    sys.exit("usage: python -m digiprov.project --select OXDIR OUTDIR BUILT")
+    sys.exit("usage: python -m digiprov.projection --select OXDIR OUTDIR BUILT")
