@@ -467,3 +467,20 @@ def test_the_helper_refuses_a_changed_dataset(dataset, tmp_path):
                         capture_output=True, text=True)
     assert ok.returncode == 0 and ok.stdout.split() == ["0"]
     assert (tmp_path / "0.tsv").read_text(encoding="utf-8").startswith("?s\n<")
+
+
+def test_statements_read_in_bulk_equal_those_read_one_by_one(dataset):
+    """A focused projection reads its statements in a few selections; each must be what
+    reading that statement alone gives (the real data has a position and a quote selector
+    per statement), and none may fall back to one-by-one reading."""
+    from digiprov.projection import DEF_NS, RDF_TYPE, _Statements, raw_quads
+
+    sts = sorted({s for s, _p, _o, _g in raw_quads(dataset, p=RDF_TYPE, o=DEF_NS + "Statement")})
+    assert len(sts) > 100
+    bulk = _Statements(dataset, "zh")
+    bulk.prefetch(sts + [ID + "place/jinan"])  # an entity is no statement
+    assert all(st in bulk.cache for st in sts)
+    single = _Statements(dataset, "zh")
+    assert [bulk.cache[st] for st in sts] == [single._read(st) for st in sts]
+    assert all(bulk.cache[st]["start"] is not None for st in sts)
+    assert bulk.cache[ID + "place/jinan"] is None

@@ -852,9 +852,9 @@ class _Statements:
                     + "> } FILTER(?g != " + ont + ") } "
                     "OPTIONAL { ?st <" + PROV_DERIVED + "> ?src } "
                     "OPTIONAL { ?st <" + DEF_NS + "paragraph> ?para } "
-                    "OPTIONAL { ?st <" + OA + "hasSelector> ?sel . "
-                    "OPTIONAL { ?sel <" + OA + "start> ?start } "
-                    "OPTIONAL { ?sel <" + OA + "end> ?end } } }")):
+                    # the position selector (a quote selector beside it has no offsets)
+                    "OPTIONAL { ?st <" + OA + "hasSelector> ?sel . ?sel <" + OA
+                    + "start> ?start . OPTIONAL { ?sel <" + OA + "end> ?end } } }")):
                 rows[_subject(row[0])].append(row[1:])
             for st, found in rows.items():
                 distinct = {tuple(r) for r in found}

@@ -62,6 +62,7 @@ CLASS_STYLE: dict[str, tuple[str, str]] = {
     "ResearchInstitute": ("#5e3c99", "square"), "Enterprise": ("#0571b0", "square"),
     "Association": ("#6baed6", "square"),
     "Person": ("#e08214", "star"), "Role": ("#fdb863", "triangleDown"),
+    "Post": ("#fec44f", "triangleDown"),
     "Membership": ("#f4a582", "triangleDown"),
     "Platform": ("#01665e", "hexagon"),
     "PolicyDocument": ("#8c510a", "square"), "DocumentType": ("#bf812d", "dot"),
