@@ -361,6 +361,7 @@ PREDICATE_LABELS: dict[str, tuple[str, str]] = {
     "sdmx-attribute:unitMult": ("单位倍数", "unit multiplier"),
     "sdmx-measure:obsValue": ("数值", "value"),
     "qb:dataSet": ("数据集", "data set"),
+    "qb:structure": ("数据结构", "structure"),
     "time:hasBeginning": ("开始", "begins"),
     "time:hasEnd": ("结束", "ends"),
     "time:inXSDDate": ("日期", "date"),
