@@ -336,3 +336,37 @@ def test_default_graph_must_be_an_iri_of_its_own(run_cli, dataset):
     r = run_cli("push", "--graph-store", "http://127.0.0.1:9/store", "--default-graph", g,
                 "--quiet")
     assert r.exit_code == 2 and "is one of the dataset's own named graphs" in r.output
+
+
+def test_an_answer_before_the_body_is_read_is_returned_not_a_broken_pipe():
+    """A store that refuses a large PUT at once and closes (Virtuoso does) must surface its
+    status, however fast the client uploads."""
+    import socket
+    import threading
+
+    from digiprov.sparql import http_request
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    port = srv.getsockname()[1]
+
+    def refuse():
+        conn, _ = srv.accept()
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            buf += conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: 7\r\nConnection: close\r\n\r\nrefused")
+        conn.close()  # with most of the body unread: the client's next send fails
+
+    t = threading.Thread(target=refuse, daemon=True)
+    t.start()
+    try:
+        status, ctype, data = http_request(
+            "PUT", f"http://127.0.0.1:{port}/store?default", b"x" * (32 << 20),
+            {"Content-Type": "application/n-triples"}, timeout=10, what="graph store")
+    finally:
+        t.join(5)
+        srv.close()
+    assert (status, ctype, data) == (500, "text/plain", b"refused")

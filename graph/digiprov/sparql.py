@@ -289,34 +289,60 @@ def run_remote(endpoint: str, text: str, params: dict[str, str] | None = None, *
 def http_request(method: str, url: str, body: bytes | None, headers: dict[str, str], *,
                  timeout: float, user: str | None = None, password: str | None = None,
                  what: str = "server") -> tuple[int, str, bytes]:
-    """One HTTP request with urllib -> (status, content type, body); network trouble ->
-    RemoteError. HTTP error statuses are returned, not raised."""
+    """One HTTP request -> (status, content type, body); network trouble -> RemoteError.
+    HTTP error statuses are returned, not raised.
+
+    The body goes out in chunks, and a server that answers before it has read all of it
+    (Virtuoso refusing a large PUT with 500, then closing) has its answer read and returned
+    instead of surfacing as a "broken pipe" that hides the status."""
     import base64
-    import urllib.error
-    import urllib.request
+    import http.client
+    import select
+    import urllib.parse
 
     if not re.match(r"^https?://", url):
         raise InputError(f"{what} URL {url!r} must start with http:// or https://")
+    parts = urllib.parse.urlsplit(url)
     headers = dict(headers)
     if user is not None:
         token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
         headers["Authorization"] = f"Basic {token}"
-    req = urllib.request.Request(url, data=body, headers=headers, method=method)
+    conn_cls = (http.client.HTTPSConnection if parts.scheme == "https"
+                else http.client.HTTPConnection)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.headers.get("Content-Type", ""), resp.read()
-    except urllib.error.HTTPError as e:
+        conn = conn_cls(parts.hostname or "", parts.port, timeout=timeout)
+    except (ValueError, http.client.InvalidURL) as e:
+        raise InputError(f"{what} URL {url!r} is not valid: {e}") from None
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
         try:
-            data = e.read()
-        except OSError:
-            data = b""
-        return e.code, e.headers.get("Content-Type", "") if e.headers else "", data
-    except urllib.error.URLError as e:
-        raise RemoteError(f"cannot reach {what} at {url}: {e.reason}") from None
+            conn.putrequest(method, target, skip_accept_encoding=True)
+            for k, v in headers.items():
+                conn.putheader(k, v)
+            if body is not None:
+                conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders()
+            view = memoryview(body or b"")
+            for i in range(0, len(view), 1 << 16):
+                # an answer already waiting means the server stopped reading the body
+                if conn.sock is not None and select.select([conn.sock], [], [], 0)[0]:
+                    break
+                conn.sock.sendall(view[i:i + (1 << 16)])
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may have answered and closed: read what it said below
+        try:
+            resp = conn.getresponse()
+            data = resp.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
+            raise RemoteError(f"cannot reach {what} at {url}: the connection closed before an "
+                              f"answer ({e.__class__.__name__})") from None
+        return resp.status, resp.getheader("Content-Type", "") or "", data
     except TimeoutError:
         raise RemoteError(f"{what} at {url} did not answer within {timeout:g} s") from None
-    except (OSError, ValueError) as e:
+    except (OSError, http.client.HTTPException) as e:
         raise RemoteError(f"cannot reach {what} at {url}: {e}") from None
+    finally:
+        conn.close()
 
 
 def _excerpt(data: bytes, n: int = 200) -> str:
