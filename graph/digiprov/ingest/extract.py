@@ -32,7 +32,10 @@ HARD_STOP = {
     "大力", "全力", "着力", "深入", "不断", "逐步", "统筹", "鼓励", "促进", "加大", "有效", "共同",
     "报", "报送", "上报", "送", "到", "应用到", "完成", "形成", "拓展", "推广", "基本", "全面",
     "推出", "上线", "依靠", "会同", "整合", "牵头", "负责", "要求", "提出", "明确", "指出", "强调",
+    "对接", "融合", "有机融合", "继续", "联通", "打通", "采用", "使用", "衔接", "优化完善",
 }
+# A verb right before one of these is a noun inside a name (诉讼服务指导中心, 数据管理中心).
+NOUN_AFTER_VERB = ("中心", "委员会", "小组", "专班", "办公室", "机构")
 # A token ending in one of these verbs stops a name too (充分发挥, 积极推进, 已全面建成).
 STOP_SUFFIXES = tuple(sorted((w for w in HARD_STOP if len(w) >= 2 and w not in (
     "以上", "左右", "其中", "我们", "目前", "此外", "如此", "例如", "同时")),
@@ -105,7 +108,13 @@ def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: in
     i = len(toks) - 1
     while i >= 0:
         w, s, _e = toks[i]
-        if w in HARD_STOP or w.isdigit() or re.fullmatch(r"[0-9.%]+|[一二三四五六七八九十]+", w):
+        right = toks[i + 1][0] if i + 1 < len(toks) else ""
+        if w in HARD_STOP and right in NOUN_AFTER_VERB and len(w) == 2:
+            pass  # 指导|中心: the verb names what the body does
+        elif re.fullmatch(r"1\d{4}", w) and re.match(f"[{CJK}]", right) \
+                and not right.startswith(("年", "月", "日", "个", "家", "项", "件", "次")):
+            pass  # 12368质效评估子系统: a hotline number belongs to the name
+        elif w in HARD_STOP or w.isdigit() or re.fullmatch(r"[0-9.%]+|[一二三四五六七八九十]+", w):
             break
         if len(w) >= 3 and w.endswith(STOP_SUFFIXES):
             break
@@ -158,7 +167,7 @@ def strip_lead(text: str, start: int, end: int, scope: bool = True) -> int:
             if text.startswith(v, start) and end - start - len(v) >= 3:
                 start += len(v)
                 changed = True
-        if end - start > 3 and text[start] in LEAD_CHARS:
+        if end - start > 3 and text[start] in LEAD_CHARS and token_edge(text, start + 1):
             start += 1
             changed = True
     return start
@@ -187,20 +196,26 @@ def _window_edges(window: str) -> frozenset[int]:
 # ------------------------------------------------------------------ document titles
 
 TITLE_RE = re.compile(r"《([^《》]{2,80})》")
-PERIOD_RE = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[-—–－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
+# 一 between two years is a dash a typist took from the wrong keyboard (2019一2023).
+PERIOD_RE = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*(?:[-—–－~～至到]+|一)\s*(\d{4})\s*年?\s*[)）]?")
+# What may follow a title's type word: its edition or status, a bracketed year (…报告（2018）).
+TITLE_TAIL_RE = re.compile(r"(?:[(（](?:试行|暂行|修订|修订版|征求意见稿|草案|送审稿|\d{4}年?|"
+                           r"\d{4}年?版|\d{4}年?修订)[)）])+$")
 YEAR_IN_TITLE = re.compile(r"(\d{4})年")
 ISSUE_VERB_RE = re.compile(
     r"(?:联合|共同)?(?:印发|出台|发布|下发|颁布|公布|制定|编制|发出)(?:了|的)?$")
 DOC_SUFFIX_ALT = "|".join(sorted({suf for suf, _k, _e in L.DOC_TYPES}, key=len, reverse=True))
 # A title without 《》 right after a verb of issuing (印发数字经济发展战略、“十四五”…规划).
 PLAIN_TITLE_RE = re.compile(
-    r"(?:印发|出台|发布|下发|颁布|公布|制定|编制)了?(?:实施)?"
+    r"(?:印发|出台|发布|下发|颁布|公布|制定|编制|修订完善|修订)了?(?:实施)?"
     r"((?:(?:关于)?[^,，。;；、《》()（）\n]{2,60}?(?:" + DOC_SUFFIX_ALT + r"))"
     r"(?:、(?:关于)?[^,，。;；、《》()（）\n]{2,60}?(?:" + DOC_SUFFIX_ALT + r"))*)"
     r"(?=[、,，。;；和及并]|$)")
 # 关于…的通知 anywhere, with the issuer in front when it is named (国务院关于…的指导意见).
 ABOUT_TITLE_RE = re.compile(
     r"关于[^,，。;；《》\n]{4,80}?的(?:指导意见|实施意见|通知|意见|决定|批复|报告|函|方案|办法|规定)")
+# 关于印发X的通知 without inner brackets: X is a document of its own (…遴选办法（试行）).
+NESTED_PLAIN_RE = re.compile(r"(?:印发|转发)([^<>《》]{4,60}?)的(?:通知|函)$")
 WORK_REPORT_RE = re.compile(r"((?:" + "|".join(
     sorted([f for f, _c, _e in L.PROVINCES.values()] + [c + "市" for c in L.CITIES] +
            list(L.CITIES) + list(L.PROVINCES), key=len, reverse=True)) +
@@ -208,7 +223,7 @@ WORK_REPORT_RE = re.compile(r"((?:" + "|".join(
 
 
 def doc_type(title: str) -> tuple[str, str, str] | None:
-    core = PERIOD_RE.sub("", title).strip()
+    core = TITLE_TAIL_RE.sub("", PERIOD_RE.sub("", title).strip()).strip()
     for suffix, key, en in L.DOC_TYPES:
         if core.endswith(suffix):
             return suffix, key, en
@@ -229,11 +244,11 @@ def find_titles(text: str) -> list[Span]:
             if 1949 < a <= b < 2100:
                 attrs["period"] = f"{a}-{b}"
                 attrs["period_text"] = pm.group(0)
-        elif ym := YEAR_IN_TITLE.search(title):
+        elif ym := YEAR_IN_TITLE.search(title) or re.search(r"[(（](\d{4})[)）]$", title):
             attrs["period"] = ym[1]
         if "十四个五年" in title or "十四五" in title:
             attrs.setdefault("period_key", "14th-fyp")
-        inner = re.search(r"<([^<>]+)>", title)
+        inner = re.search(r"<([^<>]+)>", title) or NESTED_PLAIN_RE.search(title)
         if inner:
             attrs["based_on_title"] = inner.group(1)
             idt = doc_type(inner.group(1))
@@ -242,7 +257,7 @@ def find_titles(text: str) -> list[Span]:
                 out.append(Span("document", inner.group(1), s0, s0 + len(inner.group(1)), 0.8,
                                 {"doctype": idt, "nested": True}))
         if m2 := re.match(r"^(中共[^关]{2,12}?(?:委员会|省委|市委)|[^关转]{2,16}?(?:人民政府|政府|"
-                          r"办公厅|委员会|厅|局|委))(?:关于|转发|印发)", title):
+                          r"办公厅|办公室|委员会|厅|局|委|部))(?:关于|转发|印发)", title):
             attrs["issuer_text"] = m2.group(1)
         # A quoted programme named inside a title (…不动产抵押登记“最多跑一次”的通知).
         for q in re.finditer(r"“([^“”]{2,12})”", title):
@@ -306,8 +321,10 @@ def find_plain_titles(text: str, taken: list[tuple[int, int]]) -> list[Span]:
 
 # ------------------------------------------------------------------ organisations
 
+MINISTRY_ALT = "|".join(sorted(L.MINISTRIES, key=len, reverse=True))
 ORG_SUFFIX_RE = re.compile(
-    r"(?:人民政府|政府(?!工作|信息|网站|部门|规章|决策|公报|采购|数据|服务)|办公厅|办公室|"
+    r"(?:(?:" + MINISTRY_ALT + r")(?:办公厅)?(?![门分署长])|(?<=[\u4e00-\u9fff])(?:高级|中级)?人民(?:法院|检察院)|"
+    r"(?<=[\u4e00-\u9fff]{2})银行(?![业卡账机])|(?<=银行)[\u4e00-\u9fff]{2,6}?[支分]行|人民政府|政府(?!工作|信息|网站|部门|规章|决策|公报|采购|数据|服务)|办公厅|办公室|"
     r"(?:新闻|网信|政府|金融|研究|改革|督查|信访|应急)办|"
     r"(?:组织|宣传|统战)部|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|常委会|"
     r"(?<=[\u4e00-\u9fff])委(?![员托屈婉派任实会身])|中共中央|党中央|"
@@ -317,9 +334,13 @@ ORG_SUFFIX_RE = re.compile(
     r"联盟|档案馆)")
 ORG_GENERIC = {"省政府", "市政府", "区政府", "县政府", "政府", "各区政府", "本机关",
                "办公室", "委员会", "公司", "大学", "集团", "协会", "实验室", "研究院", "档案馆",
-               "国家实验室", "政府办公厅"}
+               "国家实验室", "政府办公厅", "人民银行", "商业银行", "政策性银行", "人民法院",
+               "人民检察院"}
+# A stem that makes the name a class of bodies (行业协会, 相关研究院, 联盟协会).
+ORG_GENERIC_STEM = re.compile(r"^(?:行业|相关|有关|各类|社会|地方|专业|重点|龙头|骨干|联盟|高校|"
+                              r"科研|金融|商业|合作|第三方|基层|上级|下级)$")
 STRONG_ORG = ("集团", "公司", "交易所", "实验室", "大学", "研究院", "研究所", "协会", "达摩院",
-              "研究中心", "联盟")
+              "研究中心", "联盟", "银行", "支行", "分行", *L.MINISTRIES, "部办公厅")
 NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心", "贸易中心", "网络中心",
                 "制作中心", "创新中心", "融合发展创新中心", "指挥中心", "云中心", "算力中心")
 
@@ -330,9 +351,13 @@ def org_type(name: str) -> str:
         return "party-committee"
     if name.endswith(("办公室", "新闻办", "网信办", "办公厅", "督查办", "信访办", "应急办", "处")):
         return "office"
+    # A public service centre of a government (不动产登记中心, 政务服务中心) is an agency.
+    if re.search(r"(?:登记|政务服务|交易服务|服务|管理|指挥|调度|监测)中心$", name) and \
+            not name.endswith(("研究中心", "创新中心")):
+        return "agency"
     if name.endswith(("研究院", "研究所", "中心", "实验室", "大学", "达摩院")):
         return "institute"
-    if name.endswith(("集团", "公司")):
+    if name.endswith(("集团", "公司", "银行", "支行", "分行")):
         return "enterprise"
     if name.endswith(("协会", "联盟")):
         return "association"
@@ -358,6 +383,10 @@ def find_orgs(text: str) -> list[Span]:
                 and re.search(r"\d$", before):
             continue
         if name in ORG_GENERIC or name.endswith(NOT_ORG_STEM) and "云" in name:
+            continue
+        stem = name[:m.start() - start] if m.start() > start else ""
+        if ORG_GENERIC_STEM.match(stem) or "领域" in name or \
+                re.search(r"(省级|市级|县级|国家级)(重点)?(实验室|研究院|研究中心|中心)$", name):
             continue
         if any(ch in name for ch in "“”\"") or re.search(r"\d", name):
             continue

@@ -89,6 +89,17 @@ CITIES: dict[str, tuple[str, str]] = {
     "长沙": ("430100", "Changsha"),
 }
 
+# The State Council's ministries and the bodies ranked with them, as full names and the short
+# forms texts use (a closed list, like the provinces): they name one body without a place.
+MINISTRIES = (
+    "外交部", "国防部", "教育部", "科学技术部", "科技部", "工业和信息化部", "工信部", "公安部",
+    "国家安全部", "民政部", "司法部", "财政部", "人力资源和社会保障部", "人力资源社会保障部",
+    "人社部", "自然资源部", "生态环境部", "住房和城乡建设部", "住房城乡建设部", "住建部",
+    "交通运输部", "交通部", "水利部", "农业农村部", "农业部", "商务部", "文化和旅游部", "文旅部",
+    "退役军人事务部", "应急管理部", "审计署", "中国人民银行", "人民银行",
+    "最高人民法院", "最高人民检察院",
+)
+
 # Document types, longest first wins: suffix -> (concept key, zh label, English).
 DOC_TYPES: list[tuple[str, str, str]] = [
     ("行动计划", "doctype-action-plan", "Action plan"),
