@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicon as L
-from .segment import cut
+from .segment import cut, word_freq
 
 CJK = r"\u3400-\u9fff"
 PUNCT = set("，。；：、,.;:!?！？()（）《》<>“”\"'‘’[]【】…|/\n\t ")
@@ -411,28 +411,53 @@ def find_orgs(text: str) -> list[Span]:
     return out
 
 
-LEAD_NOTE_RE = re.compile(
-    r"[(（]([^()（）]{3,80}?)(牵头|按职责分工负责|负责|具体实施)[^()（）]{0,12}[)）]|"
-    r"[(（](责任单位|牵头单位|责任部门)[:：]([^()（）]{3,80})[)）]")
+LEAD_NOTE_RE = re.compile(r"[(（]([^()（）]{3,120})[)）]")
+NOTE_ROLE_RE = re.compile(r"(牵头|按职责分工负责|分工负责|负责|具体实施|分头落实|落实|配合|参与|协助|"
+                          r"协同|支持|指导)$")
+NOTE_LIST_RE = re.compile(r"^(责任单位|牵头单位|责任部门|牵头部门|配合单位)[:：]")
 
 
 def find_lead_notes(text: str) -> list[Span]:
+    """（省大数据局、省政府办公厅牵头，各有关部门配合）: the bodies a task names, the leading
+    ones first (those of the clause that 牵头 or 负责, not those that 配合)."""
     out = []
     for m in LEAD_NOTE_RE.finditer(text):
-        inner = 1 if m.group(1) else 4  # （X牵头） or （责任单位：X、Y）, the first leading
-        inner_start = m.start(inner)
-        parts = []
-        pos = inner_start
-        for part in re.split(r"[、，,;；]|牵头|负责", m.group(inner)):
-            s = text.find(part, pos)
-            pos = s + len(part)
-            p = part.strip()
-            if p.startswith(("省", "市", "县", "区", "中共", "国家")) or ORG_SUFFIX_RE.search(p):
-                if not p.endswith("有关部门"):
-                    parts.append((p, s, s + len(part)))
-        if parts:
+        inner, base = m.group(1), m.start(1)
+        head = NOTE_LIST_RE.match(inner)
+        if not head and not re.search(r"(牵头|负责|具体实施)", inner):
+            continue
+        leads: list[tuple[str, int, int]] = []
+        others: list[tuple[str, int, int]] = []
+        lead_clause = None
+        pos = head.end() if head else 0
+        for clause in re.split(r"[，,;；]", inner[pos:]):
+            c0 = inner.find(clause, pos)
+            pos = c0 + len(clause)
+            rm = NOTE_ROLE_RE.search(clause)
+            role = rm.group(1) if rm else ("牵头" if head and head.group(1) != "配合单位" else "")
+            body = clause[:rm.start()] if rm else clause
+            names = []
+            p2 = 0
+            for part in body.split("、"):
+                s0 = body.find(part, p2)
+                p2 = s0 + len(part)
+                nm = re.sub(r"(等有关部门|等部门|等单位|等)$", "", part.strip())
+                if not nm or nm.startswith("各") or nm.endswith(("有关部门", "相关部门")):
+                    continue
+                if nm.startswith(("省", "市", "县", "区", "中共", "国家", "中央", "国务院")) \
+                        or ORG_SUFFIX_RE.search(nm):
+                    a = base + c0 + s0 + part.find(nm)
+                    names.append((nm, a, a + len(nm)))
+            is_lead = role in ("牵头", "负责", "按职责分工负责", "分工负责", "具体实施")
+            if is_lead and names and lead_clause is None:
+                lead_clause = role
+                leads += names
+            else:
+                others += names
+        if leads or others:
             out.append(Span("lead-note", m.group(0), m.start(), m.end(), 0.9,
-                            {"orgs": parts, "lead": m.group(2) == "牵头" or bool(m.group(3))}))
+                            {"orgs": leads + others, "lead": bool(leads),
+                             "n_leads": len(leads)}))
     return out
 
 
@@ -596,11 +621,12 @@ def find_people(text: str) -> list[Span]:
 
 # ------------------------------------------------------------------ programmes and platforms
 
-PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|"
+PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|试点示范|综合示范|"
+               r"子系统|子平台|分平台|智能中枢|中枢(?=[，。、；,;和与及等]|$)|(?<=[数据城市智])大脑|"
                r"平台(?!渠道|即服务|载体|功能|经济|企业|型|建设处)|云中心|"
                r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程|"
                r"系统(?![性化地内外工集])|(?<=[\u3400-\u9fff])APP|改革试点|制度改革|试点(?!工作|城市|地区)|"
-               r"(?:政务服务|门户)网(?![络点站])|(?<=[省市])政务网)")
+               r"(?:政务服务|门户|(?<=[\u4e00-\u9fff])服务)网(?![络点站格])|(?<=[省市])政务网)")
 # Heads after a quoted name: what the name is (“i深圳”APP, “最多跑一次”改革, “秒批”服务).
 PLATFORM_HEADS = ("APP", "App", "app", "客户端", "小程序", "公众号", "平台", "系统", "网")
 PROGRAMME_HEADS = ("改革", "服务", "事项", "模式", "制度", "试点", "解决方案", "机制", "理念",
@@ -652,7 +678,7 @@ def sec_of(name: str) -> str:
 def prog_kind(name: str) -> tuple[str, str]:
     """(section, programme type) from the name's last word."""
     if name.endswith(("平台", "云", "云中心", "系统", "APP", "App", "客户端", "小程序", "公众号",
-                      "服务网", "政务网")) \
+                      "服务网", "政务网", "中枢", "大脑")) \
             and not name.endswith("系统工程"):
         return "platforms", ""
     if name.endswith("战略"):
@@ -669,15 +695,25 @@ def verb_named(name: str, suffix: str) -> bool:
     from .segment import tags
 
     mod = name[:-len(suffix)]
-    return 0 < len(mod) <= 3 and tags().get(mod, "").startswith("v")
+    return 0 < len(mod) <= 3 and tags().get(mod, "") == "v"  # 诉讼服务网: a verbal noun is fine
 
 
 def generic_before(text: str, start: int) -> bool:
     """A name after a count or a description is a class of things, not one named thing
     (建设一批工业互联网平台, 集…为一体的公共服务平台, 各类平台)."""
     before = text[max(0, start - 3):start]
-    return bool(re.search(r"(一批|一系列|各类|各种|多个|若干|[\d一二三四五六七八九十两]个|的|等)$",
+    if text[max(0, start - 3):start] == "统一的":
+        return False  # 统一的12368质效评估子系统: the one system all share
+    return bool(re.search(r"(一批|一系列|各类|各种|多个|若干|[\dA-Za-z一二三四五六七八九十两]个|的|等)$",
                           before))
+
+
+def common_noun(name: str) -> bool:
+    """One word of jieba's own dictionary (地理信息系统, 电力系统): a common noun, not a name
+    (the graph's labels, added as user words, are names)."""
+    from .segment import _ADDED
+
+    return len(cut(name)) == 1 and word_freq().get(name, 0) > 0 and name not in _ADDED
 
 
 def find_quoted_named(text: str, taken: Occupied) -> list[Span]:
@@ -690,14 +726,15 @@ def find_quoted_named(text: str, taken: Occupied) -> list[Span]:
             continue
         slogan = bool(re.match(r"[一二三四五六七八九十两多][个张套网次窗号件朵]", q))
         platform = head in PLATFORM_HEADS or bool(pre) or not slogan and \
-            bool(re.search(r"(云|平台|APP|App|系统|网|码|小程序)$", q))
+            head not in PROGRAMME_HEADS and bool(re.search(r"(云|平台|APP|App|系统|网|码|小程序)$", q))
         s_q = m.start("q") - 1
         # 一是“一张蓝图”深化升级: an enumerated quote is the item's name.
         enumerated = re.search(r"[一二三四五六七八九十]是$", text[max(0, s_q - 2):s_q])
         if not (platform or head or enumerated):
             continue
-        if head == "建设" and not re.search(r"(智慧|数字|智能|城市|工地|社区|政府)", q):
-            continue  # “双一流”建设 is not a programme of this kind
+        if head == "建设" and not re.search(r"(智慧|数字|智能|城市|工地|社区|政府)", q) and \
+                not re.search(r"(加快|推进|推动|深化|加强|开展|实施|全面)$", text[max(0, s_q - 4):s_q]):
+            continue  # “双一流”建设 said in passing; 加快“宽带边疆”建设 is a programme done
         s0, e0 = m.start("q") - 1, m.end("q") + 1
         full = text[s0:m.end()] if head else text[s0:e0]
         if platform:
@@ -769,11 +806,44 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         # The suffix must end a word: 运行|动态 holds no 行动, 体系|统筹 no 系统.
         if not token_edge(text, m.end()) and not text.startswith("建设", m.end()):
             continue
+        suffix = m.group(0)
+        after = text[m.end():m.end() + 8]
+        # 工业互联网平台培育工程: the platform is part of a longer programme's name.
+        if sec_of(suffix) == "platforms" and re.match(
+                rf"[{CJK}]{{0,4}}?(工程|行动|计划|专项)(?![{CJK}]{{0,2}}(?:建设项目|质量|监理))", after):
+            continue
+        # 工程建设项目, 工程监理, 工程质量: construction work, not a project's name.
+        if suffix == "工程" and re.match(r"(建设项目|建设领域|建设管理|建设审批|建设全|质量|监理|"
+                                         r"审批|招标|造价|勘察|总承包|全生命)", after):
+            continue
         start = left_extend(text, m.start()) if m.start() > 0 else 0
         start0 = start
         start = strip_lead(text, start, m.end())
         name = text[start:m.end()]
-        if verb_named(name, m.group(0)):
+        if "为" in name[:-len(suffix)]:
+            cut_at = start + name.rindex("为", 0, len(name) - len(suffix)) + 1
+            start0 = start = cut_at
+            name = text[start:m.end()]
+        if verb_named(name, suffix) or "等" in name:
+            continue
+        mod = name[:-len(suffix)]
+        # CIM系统, 手机APP, 企业管理系统, 国家平台: a technology or one common word before a
+        # generic head names a kind of system, not one.
+        if re.fullmatch(r"[A-Za-z/]+", mod) and sec_of(suffix) == "platforms":
+            continue
+        tails = [g for g in PROG_GENERIC if name.endswith(g) and len(g) < len(name)]
+        generic_tail = max(tails, key=len) if tails else \
+            (suffix if sec_of(suffix) == "platforms" else None)
+        if generic_tail:
+            head_mod = name[:-len(generic_tail)]
+            if len(head_mod) >= 2 and len(cut(head_mod)) == 1 and \
+                    word_freq().get(head_mod, 0) >= 2000 and text[start - 1:start] != "”":
+                continue
+        if sec_of(suffix) == "platforms" and common_noun(re.sub(r"^新型", "", name)):
+            continue  # 地理信息系统, 新型电力系统: the dictionary's word for a kind of system
+        # 以工业互联网平台为载体: a role a kind of platform plays.
+        if text[max(0, start0 - 1):start0] == "以" and re.match(
+                r"为(载体|支撑|抓手|依托|基础|纽带|手段|平台)", text[m.end():m.end() + 3]):
             continue
         if generic_before(text, start0) or re.search(r"(一批|各类|各级|一系列|若干)",
                                                      text[start0:start]) or \
@@ -791,8 +861,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         if re.match(r"^重大", name) and len(name) <= 4 or not has_cjk(name.rstrip("平台云工程")):
             continue
-        if name in PROG_GENERIC or re.search(r"\d", name) and not re.search(r"\d\.\d|2\.0|3\.0",
-                                                                             name):
+        if name in PROG_GENERIC or re.search(r"\d", name) and not re.search(
+                r"\d\.\d|2\.0|3\.0|^1\d{4}[\u4e00-\u9fff]", name):
             continue
         if name.endswith("计划") and m.start() > 0 and text[m.start() - 1:m.start()] in "行动":
             pass
@@ -801,6 +871,16 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         sec, typ = prog_kind(name)
         conf = 0.7 if len(name) >= 5 else 0.55
+        if start > 0 and text[start - 1] == "”" and sec_of(name) == "programmes" \
+                and not generic_before(text, start0):
+            q0 = text.rfind("“", max(0, start - 14), start)
+            if q0 >= 0 and (q0 == 0 or text[q0 - 1] not in "”"):
+                full = text[q0:m.end()]
+                out.append(Span("programmes", full, q0, m.end(), 0.75,
+                                {"type": prog_kind(full)[1],
+                                 "aliases": [full.replace("“", "").replace("”", "")]}))
+                taken.append((q0, m.end()))
+                continue
         if start > 0 and text[start - 1] == "”" and sec_of(name) == "platforms":
             q0 = text.rfind("“", max(0, start - 14), start)
             if q0 >= 0:  # “冀云”大数据平台 is one platform, also called 冀云

@@ -14,11 +14,25 @@ def milestones(ps, lk, notes: list[X.Span]) -> None:
     t, para = ps.text, ps.para.para
     orgs = [(s, k) for s, k in ps.keyed if lk.section(k) == "organizations"]
     deadlines = X.find_deadlines(t, lk.date)
+    for d in deadlines:
+        # A task's note (（X牵头）) ends the target: what it names is who, not what.
+        cut = [n.start for n in notes if d.end <= n.start < d.attrs["target_start"] +
+               len(d.attrs["target"])]
+        if cut:
+            d.attrs["target"] = t[d.attrs["target_start"]:cut[0]]
+            d.attrs["noted"] = True
     targets = [(d.start, d.attrs["target_start"] + len(d.attrs["target"])) for d in deadlines]
     for d in deadlines:
         resp = None
-        for s, k in orgs:
-            if s.end <= d.start and not any(a <= s.start < b for a, b in targets):
+        tend = d.attrs["target_start"] + len(d.attrs["target"])
+        # The note closing the target's own sentence names its responsible body first.
+        own = [n for n in notes if n.start == tend and d.attrs.get("noted")]
+        if own:
+            text, a, b = own[0].attrs["orgs"][0]
+            resp = lk.mention("org", text, para, ps.off + a, ps.off + b, 0.85)
+        for s, k in orgs if resp is None else ():
+            if s.end <= d.start and not any(a <= s.start < b for a, b in targets) \
+                    and not any(n.start <= s.start < n.end for n in notes):
                 resp = k
         if resp is None:
             after = [n for n in notes if n.start >= d.end]
@@ -39,7 +53,6 @@ def milestones(ps, lk, notes: list[X.Span]) -> None:
         clause = re.sub(r"^[，,：:]", "", target)
         if lk.seen_milestone(d.attrs["date"].isoformat(), resp, clause):
             continue
-        tend = d.attrs["target_start"] + len(target)
         concerns = [k for s, k in ps.keyed if d.end <= s.start and s.end <= tend
                     and lk.section(k) in ("platforms", "programmes", "organizations")
                     and k != resp]

@@ -168,25 +168,40 @@ def part_of(ps, lk) -> None:
                     lk.cands[k].fields.setdefault("part_of", pk)
 
 
+# The verb before a platform in a task a note leads: building it (建设/完善/升级…) makes the
+# lead its operator; docking to it (对接/接入/依托/纳入) does not.
+BUILD_BEFORE_RE = re.compile(r"(建设|完善|升级|搭建|建成|打造|推广|优化|改造|迭代|上线|构建|开发|"
+                             r"建立|整合|推进|应用|深化|运营)[\u4e00-\u9fff]{0,4}$")
+
+
 def lead_notes(ps, lk) -> list[X.Span]:
-    """（省大数据局牵头） -> lead of the programmes stated before it; returns the notes."""
+    """（省大数据局牵头） -> lead of the programmes, and operator of the platforms built, in the
+    task before it (back to the previous note); returns the notes."""
     notes = X.find_lead_notes(ps.text)
     prev_end = 0
     for n in notes:
         lead_key = None
-        for text, a, b in n.attrs["orgs"]:
+        for i, (text, a, b) in enumerate(n.attrs["orgs"]):
             k = lk.mention("org", text, ps.para.para, ps.off + a, ps.off + b, 0.85,
                            {"type": X.org_type(text)})
-            lead_key = lead_key or k
+            if i == 0:
+                lead_key = k
         if n.attrs["lead"] and lead_key and lk.section(lead_key) == "organizations":
-            before = [k for s, k in ps.keyed if prev_end <= s.start < n.start
-                      and k in lk.cands and lk.cands[k].section == "programmes"]
+            before = [(s, k) for s, k in ps.keyed if prev_end <= s.start < n.start
+                      and k in lk.cands and lk.cands[k].section in ("programmes", "platforms")
+                      and k != lead_key]
             # A task under a heading (（一）实施…行动。 then the task with its note): the
             # heading's programme is what the note's body leads.
-            if not before and lk.heading in lk.cands:
-                before = [lk.heading]
-            for k in before:
-                lk.cands[k].fields.setdefault("lead", lead_key)
+            if not any(lk.cands[k].section == "programmes" for _s, k in before) \
+                    and lk.heading in lk.cands:
+                before.append((None, lk.heading))
+            for s, k in before:
+                c = lk.cands[k]
+                if c.section == "programmes":
+                    c.fields.setdefault("lead", lead_key)
+                elif s is not None and BUILD_BEFORE_RE.search(
+                        ps.text[X.clause_bounds(ps.text, s.start):s.start]):
+                    c.fields.setdefault("operator", lead_key)
         prev_end = n.end
     progs = [k for s, k in ps.keyed if k in lk.cands and lk.cands[k].section == "programmes"]
     if len(ps.text) <= 40 and progs:
