@@ -368,9 +368,25 @@ def find_orgs(text: str) -> list[Span]:
     out = []
     for m in ORG_SUFFIX_RE.finditer(text):
         end = m.end()
+        if re.match(MINISTRY_ALT, m.group(0)):
+            # A ministry is named by itself (大部分城市都按住建部…: no more of the clause).
+            start = m.start() - (7 if text[max(0, m.start() - 7):m.start()] == "中华人民共和国"
+                                 else 0)
+            out.append(Span("org", text[start:end], start, end, 0.85,
+                            {"type": org_type(text[start:end])}))
+            continue
         start = left_extend(text, m.start()) if m.start() > 0 else 0
         start = strip_lead(text, start, end, scope=False)  # 全国人大常委会 is a name
+        if m.group(0).endswith("银行") and not m.group(0).endswith(("支行", "分行")):
+            # A bank is named from the place that starts its name (…登记广西北部湾银行).
+            places = [pm.start() for pm in PARENT_RE.finditer(text, start, m.start())]
+            if places:
+                start = places[-1]
+            elif m.start() - start > 4:
+                continue  # 二手房交易资金监管体系银行: a description, not a bank's name
         name = text[start:end]
+        if re.match(r"^(区县|县区|市县|县市区|区市|各区|各市|各县)", name):
+            continue  # 区县不动产登记中心: the centre of every district
         if "各" in name[1:]:
             continue  # 国务院各部委 is every ministry, no one body
         if len(name) < 3 and name not in ("省委", "市委"):
@@ -950,6 +966,19 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         sec = "platforms" if re.search("(平台|通道|云)$", m.group(3)) else "programmes"
         out.append(Span(sec, name, s_, e_, 0.6, {"type": "programme"}))
         taken.append((m.start(2), m.end()))
+    # A reform done, reached or widened: 实现“最多跑一次”, 纳入“一窗受理”范围, 深入发展“数商兴农”,
+    # 扩大“不动产登记+金融服务”的范围 (a slogan used as the name of what is done).
+    for m in re.finditer(r"(?:全面|基本|逐步|深入|积极|进一步)?(实现|推广|发展|落实|纳入|扩大)"
+                         r"“([^“”、，,]{3,10})”(的?范围)?", text):
+        if not free(m.start(2) - 1, m.end(2) + 1):
+            continue
+        if m.group(1) in ("纳入", "扩大") and not m.group(3):
+            continue  # 纳入“…”管理: where it goes
+        if re.match(r"[的等]", text[m.end():m.end() + 1]) and not m.group(3):
+            continue
+        out.append(Span("programmes", m.group(2), m.start(2), m.end(2), 0.55,
+                        {"type": "programme"}))
+        taken.append((m.start(2) - 1, m.end(2) + 1))
     # Names listed before 入选/获评 won the designation (海尔卡奥斯、浪潮云洲连续入选…平台).
     for m in re.finditer(rf"((?:[{CJK}A-Za-z]{{2,8}}、)+[{CJK}A-Za-z]{{2,8}}?)"
                          r"(?:连续|成功|先后|均)?"
@@ -976,12 +1005,19 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                             {"type": "programme"}))
         taken.append((m.start(), m.end()))
     # "推进…智慧/数字…建设": 全面推进新型智慧城市建设, 推进数字长三角建设.
-    for m in re.finditer(rf"(?:推进|推动|加快|深化)(?:全省|全市)?([{CJK}]{{2,8}}?)建设", text):
+    # The thing built must be a place or a body of its kind (城市, 政府, 乡村…), not a kind of
+    # infrastructure (数字基础设施建设) or a system (通用智慧应用体系建设).
+    for m in re.finditer(rf"(?:加快|深入|全面|持续|大力|积极)?(?:推进|推动|加快|深化)(?:全省|全市)?"
+                         rf"([{CJK}]{{2,8}}?)建设", text):
         s1 = strip_lead(text, m.start(1), m.end())
-        if re.search("智慧|数字|智能|未来|新型", m.group(1)) and free(s1, m.end()) \
+        core = text[s1:m.end() - 2]
+        target = re.search(r"(城市|政府|社会|乡村|社区|园区|校园|医院|法院|工地|机关|城区|乡镇|农村|"
+                           r"港口|海洋|农业|法治|省|市)$", core) or any(core.endswith(p)
+                                                              for p in PLACE_SHORT)
+        if len(core) >= 4 and target and free(s1, m.end()) \
                 and not text.startswith(("构建", "建设", "打造"), m.start(1)):
-            out.append(Span("programmes", text[s1:m.end()], s1, m.end(), 0.6,
-                            {"type": "programme"}))
+            out.append(Span("programmes", core, s1, m.end(), 0.6,
+                            {"type": "programme", "aliases": [core + "建设"]}))
             taken.append((s1, m.end()))
     # Quoted strategy names built on a place: “数智德州”, “数字山东”.
     for m in QUOTE_RE.finditer(text):

@@ -99,6 +99,12 @@ MINISTRIES = (
     "退役军人事务部", "应急管理部", "审计署", "中国人民银行", "人民银行",
     "最高人民法院", "最高人民检察院",
 )
+# Short forms of a ministry -> its full name (住建部 and 住房城乡建设部 are 住房和城乡建设部).
+MINISTRY_FULL = {
+    "科技部": "科学技术部", "工信部": "工业和信息化部", "人力资源社会保障部": "人力资源和社会保障部",
+    "人社部": "人力资源和社会保障部", "住房城乡建设部": "住房和城乡建设部", "住建部": "住房和城乡建设部",
+    "交通部": "交通运输部", "文旅部": "文化和旅游部", "人民银行": "中国人民银行",
+}
 
 # Document types, longest first wins: suffix -> (concept key, zh label, English).
 DOC_TYPES: list[tuple[str, str, str]] = [

@@ -96,6 +96,8 @@ class Linker:
                 and len(text) > 3:  # 省政务服务网 of a Zhejiang text is 浙江省政务服务网
             return L.PROVINCES[self.province][0] + text[1:], [text]
         if kind == "org":
+            if text in L.MINISTRY_FULL:
+                return L.MINISTRY_FULL[text], [text]
             p = self.province
             if p and text.startswith("省") and not text.startswith("省会"):
                 aliases.append(text)
@@ -116,7 +118,9 @@ class Linker:
         """Link a mention to a known entity or to a new candidate; return its key."""
         attrs = attrs or {}
         key = self._mention(kind, text, para, start, end, conf, attrs)
-        if key:
+        # A parent body named only inside a longer name (山东省政府 of 山东省政府办公厅) is a
+        # field of that body, not a mention of its own.
+        if key and not attrs.get("implied"):
             self.found.append(("entity", key, text))
         return key
 

@@ -27,7 +27,8 @@ def org_parents(ps, lk) -> None:
         if m and c.fields["type"] in ("office", "agency", "party-committee") \
                 and m.group(2) not in ("人民政府",):
             parent = lk.mention("org", m.group(1), ps.para.para, ps.off + s.start,
-                                ps.off + s.end, 0.75, {"type": X.org_type(m.group(1))})
+                                ps.off + s.end, 0.75,
+                                {"type": X.org_type(m.group(1)), "implied": True})
             if parent and parent != k and lk.section(parent) == "organizations":
                 c.fields["within"] = parent
 
