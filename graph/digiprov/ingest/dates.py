@@ -29,6 +29,8 @@ DEADLINE_RE = re.compile(
     r"(?P<pre3>到|至)(?P<y3>\d{4})\s?年(?![的底末内上下第一二三四0-9])|"
     # 今年底前, 年底前, 年内, 明年底
     r"(?P<rel>今年|明年)?(?P<s4>年底前|年底|年末|年内|底前)(?<!^底前)|"
+    # 今年河北省将…: this year opening a plan for it
+    r"(?P<this>今年)(?![底末内以上下一二三四前])(?=[^，,。；;]{0,10}?(?:将|要|力争|计划|争取|确保))|"
     # 上半年 / 下半年 / 三季度末 of the document's year
     r"(?<![年\d])(?P<h6>上半年|下半年)(?P<s6>前|内)?|"
     r"(?<![年\d])(?P<q6>[一二三四])季度(?P<s7>末前|末|底前|底)"
@@ -80,6 +82,8 @@ def _resolve(m: re.Match, doc: _dt.date) -> tuple[_dt.date, float] | None:
             if g["s4"] == "底前" and not g["rel"]:
                 return None  # "…月底前" is the month alternative; a lone 底前 names no period
             return _dt.date(year, 12, 31), (0.5 if g["s4"] == "年内" else 0.85)
+        if g["this"]:
+            return _dt.date(doc.year, 12, 31), 0.5
         if g["h6"]:
             return (_dt.date(doc.year, 6, 30) if g["h6"] == "上半年" else
                     _dt.date(doc.year, 12, 31)), 0.5

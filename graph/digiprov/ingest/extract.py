@@ -901,7 +901,7 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             q0 = text.rfind("“", max(0, start - 14), start)
             if q0 >= 0:  # “冀云”大数据平台 is one platform, also called 冀云
                 quoted = text[q0 + 1:start - 1]
-                attrs = {"type": ""}
+                attrs = {"type": "", "quoted": quoted}
                 if re.search(r"(云|平台|网|APP|系统)$", quoted):
                     attrs["aliases"] = [quoted]
                 else:  # “双随机、一公开”监管工作平台: the quote names a programme of its own
@@ -1124,8 +1124,10 @@ def find_quantities(text: str) -> list[Span]:
         if not re.match(r"\d", num) and not before and mult is None:
             continue
         nxt = text[m.end():m.end() + 1]
-        if unit == "个" and text[m.end():m.end() + 2] in ("月", "五年"):
-            continue
+        if unit == "个" and text.startswith("五年", m.end()):
+            continue  # 第十四个五年: a plan's name
+        if re.search(r"\d\s*[—–－~～至到-]\s*$", text[max(0, m.start() - 4):m.start()]):
+            continue  # 3—5个: a range, no one value
         if unit in ("名", "期") and not re.match(r"\d", num):
             continue
         if text[m.start() - 1:m.start()] in ("第",) or nxt == "年":

@@ -176,6 +176,7 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "%": ("unit-percent", "百分比", "percent"),
     "项": ("unit-item", "项", "items"),
     "个": ("unit-count", "个", "count"),
+    "个月": ("unit-month", "个月", "months"),
     "家": ("unit-establishment", "家", "establishments"),
     "类": ("unit-category", "类", "categories"),
     "件": ("unit-piece", "件", "pieces"),

@@ -163,6 +163,11 @@ class Linker:
                 key = key or self.by_label.get((lk[0], label_key(a)))
         if key is None and section == "organizations":
             key = self.by_abbrev.get(abbrev_key(canon))
+        if key is None and attrs.get("quoted") and section == "platforms":
+            # “山东通”移动办公平台 after “山东通”APP: the quoted name is the platform already met.
+            key = self.by_label.get(("prog", label_key(attrs["quoted"])))
+            if key is not None and self.cands[key].section != "platforms":
+                key = None
         if key is not None:
             c = self.cands[key]
             c.add_evidence(para, start, end)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from . import extract as X
 from .records import ENTITY_SECTIONS, KIND_OF_SECTION
-from .textio import Paragraph, normalize
+from .textio import Paragraph, label_key, normalize
 
 # Entity section -> the pattern kind a gazetteer hit of it stands for.
 PATTERN_KIND = {s: ("platforms" if s == "platforms" else "programmes" if s == "programmes"
@@ -56,6 +56,12 @@ def find_spans(p: Paragraph, linker, gaz_re: re.Pattern | None) -> ParaSpans:
     spans += X.find_places(t)
     spans += X.find_people(t)
     spans += X.find_programmes(t, [(s.start - 1, s.end + 1) for s in titles])
+    # A quoted name met earlier in the text is a mention of it (“山东通”移动办公落地应用).
+    for m in X.QUOTE_RE.finditer(t):
+        key = linker.by_label.get(("prog", label_key(m.group(1))))
+        if key is not None and key in linker.cands:
+            sec = linker.cands[key].section
+            spans.append(X.Span(sec, m.group(1), m.start() + 1, m.end() - 1, 0.7, {"seen": key}))
     _merge_same(spans)
     return ParaSpans(p, t, resolve(spans), titles)
 

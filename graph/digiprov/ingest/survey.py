@@ -36,6 +36,11 @@ def survey(paras, linker) -> re.Pattern | None:
     top = max([*prov.values(), *city.values(), 0])
     if national >= 2 and national >= 2 * top:
         linker.national = True
+    # A text naming no province or city, from a national body or saying 全国 once, is national.
+    pub = linker.publisher or ""
+    if top == 0 and (national or re.match(r"(国家|国务院|中央|中共中央|最高人民)", pub)
+                     or any(pub.startswith(m) for m in L.MINISTRIES)):
+        linker.national = True
     # A city text (青岛 named far more than any province) resolves "市…" to that city.
     if city:
         name, n = city.most_common(1)[0]
