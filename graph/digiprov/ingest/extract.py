@@ -77,6 +77,9 @@ def clause_bounds(text: str, pos: int) -> int:
                     and text[j - 1] not in PUNCT:
                 i = j
                 continue
+        if ch == "/" and re.match(r"[A-Za-z]/[A-Za-z]", text[i - 2:i + 1]):
+            i -= 1
+            continue  # BIM/CIM试点: one name of two technologies
         if ch in PUNCT:
             break
         i -= 1
@@ -638,6 +641,7 @@ def find_people(text: str) -> list[Span]:
 # ------------------------------------------------------------------ programmes and platforms
 
 PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|工程|计划|战略|试点示范|综合示范|"
+               r"部际联席会议制度|联席会议制度|(?<=[\u4e00-\u9fff]{4})专项资金|"
                r"子系统|子平台|分平台|智能中枢|中枢(?=[，。、；,;和与及等]|$)|(?<=[数据城市智])大脑|"
                r"平台(?!渠道|即服务|载体|功能|经济|企业|型|建设处)|云中心|"
                r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程|"
@@ -824,6 +828,9 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         suffix = m.group(0)
         after = text[m.end():m.end() + 8]
+        if suffix == "试点" and "在" in [w for w, _a, _b in cut(
+                text[clause_bounds(text, m.start()):m.start()])]:
+            continue  # 在两江新区和微信公众号试点: to pilot somewhere, no programme's name
         # 工业互联网平台培育工程: the platform is part of a longer programme's name.
         if sec_of(suffix) == "platforms" and re.match(
                 rf"[{CJK}]{{0,4}}?(工程|行动|计划|专项)(?![{CJK}]{{0,2}}(?:建设项目|质量|监理))", after):
@@ -842,6 +849,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             name = text[start:m.end()]
         if verb_named(name, suffix) or "等" in name:
             continue
+        if suffix == "专项资金" and not _anchored(name):
+            continue  # 财政专项资金 is money of a kind; 上海市信息化发展专项资金 is one fund
         mod = name[:-len(suffix)]
         # CIM系统, 手机APP, 企业管理系统, 国家平台: a technology or one common word before a
         # generic head names a kind of system, not one.
@@ -921,6 +930,13 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             attrs["aliases"] = [alias + name]
         out.append(Span(sec, name, start, m.end(), conf, attrs))
         taken.append((start, m.end()))
+    # 全国一体化…体系/网/市场: the country's one system of its kind (全国一体化大数据中心体系,
+    # 全国一体化算力网).
+    for m in re.finditer(rf"全国一体化[{CJK}]{{2,10}}?(体系|网(?![络站点格])|平台|系统|市场)", text):
+        if free(m.start(), m.end()) and token_edge(text, m.end()):
+            sec = "platforms" if m.group(1) in ("平台", "系统") else "programmes"
+            out.append(Span(sec, m.group(0), m.start(), m.end(), 0.7, {"type": "programme"}))
+            taken.append((m.start(), m.end()))
     # A run of quoted slogans after a verb of doing, or closed by 等: 推动…“一网通办”“一次办好”,
     # “最多跑一次”、“一网通办”、“接诉即办”等.
     for m in re.finditer(r"(?:“[^“”]{2,12}”[、，,和与及]?){2,8}", text):

@@ -136,7 +136,11 @@ def _issuers(ps, lk, vpos: int) -> list[str]:
 OPERATE_RE = re.compile(r"^(?:基本|全面|正式|率先|已|已经|共同|联合|自主)?"
                         r"(?:搭建|建设|推出|上线|打造|开发|建成|运营|开通|发布|研发|构建)"
                         r"(?:好|了|完成)?(?:的)?(?:全市|全省|全国|全区|统一的|一个)?$")
-LEAD_RE = re.compile(r"^(?:负责|牵头|组织|主导)(?:建立|组织|实施|推进|开展|建设|制定|推动)?$")
+# X牵头/负责/推进Y: the body right before the verb leads the programme; a programme named right
+# after a body (住建部BIM/CIM试点) is that body's.
+LEAD_RE = re.compile(r"^(?:(?:积极|全力|大力|加快|全面|深入|率先|组织)?"
+                     r"(?:负责|牵头|组织|主导|推进|推动|实施|开展|启动|推行)"
+                     r"(?:建立|组织|实施|推进|开展|建设|制定|推动)?)?$")
 
 
 def operators(ps, lk) -> None:
@@ -146,11 +150,12 @@ def operators(ps, lk) -> None:
         c = lk.cands.get(k)
         if c is None or c.section not in ("platforms", "programmes"):
             continue
-        cstart = X.clause_bounds(ps.text, s.start)
+        s0 = s.start - 1 if s.start > 0 and ps.text[s.start - 1] == "“" else s.start
+        cstart = X.clause_bounds(ps.text, s0)
         for os_, ok in reversed(orgs):
             if os_.end > s.start or os_.start < cstart:
                 continue
-            between = ps.text[os_.end:s.start]
+            between = ps.text[os_.end:s.start].rstrip("“")
             if c.section == "platforms" and OPERATE_RE.match(between):
                 c.fields.setdefault("operator", ok)
             elif c.section == "programmes" and LEAD_RE.match(between):
