@@ -67,7 +67,9 @@ def render_result(r: Result) -> str:
                     if c.evidence else (0, 0)):
         ev = [{"para": p, "start": s, "end": e} for p, s, e in c.evidence]
         note = "; ".join(dict.fromkeys(c.review))
-        comment = f"confidence: {c.confidence:.2f}" + (f" | review: {note}" if note else "")
+        facts = ", ".join(f"{k} {v:.2f}" for k, v in sorted(c.fact_conf.items()))
+        comment = f"confidence: {c.confidence:.2f}" + (f" | facts: {facts}" if facts else "") + \
+            (f" | review: {note}" if note else "")
         sections.setdefault(c.section, []).append((c.key, c.fields, ev, comment))
     header = [
         f"Candidates from {r.source_fields['file']} (digiprov ingest). Review, edit, then:",

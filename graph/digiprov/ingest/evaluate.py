@@ -164,6 +164,11 @@ def predicted(result) -> list[Item]:
     def conf(key, default: float = 0.95) -> float:
         return cands[key].confidence if key in cands else default
 
+    def fconf(key, kind: str, default: float = 0.95) -> float:
+        """The confidence of a fact an entry states, else the entry's."""
+        c = cands.get(key)
+        return c.fact_conf.get(kind, c.confidence) if c else default
+
     items: list[Item] = []
     seen: set[str] = set()
     for f in result.found:
@@ -183,13 +188,13 @@ def predicted(result) -> list[Item]:
                     L.DOC_TYPE_ZH.get(c.fields["doctype"], "")
             if typ:
                 items.append(Item("type", labels(key), label_key(typ), KIND_OF_SECTION[section],
-                                  text=f"{f[2]} {typ}", conf=conf(key)))
+                                  text=f"{f[2]} {typ}", conf=fconf(key, "type")))
         elif kind == "period":
             items.append(Item(kind, labels(f[1]), label_key(str(f[2])), text=f"{f[1]} {f[2]}",
-                              conf=conf(f[1])))
+                              conf=fconf(f[1], "period")))
         elif kind == "issuer":
             items.append(Item("issuedBy", labels(f[1]), labels(f[2]), text=f"{f[1]} {f[2]}",
-                              conf=conf(f[1])))
+                              conf=fconf(f[1], "issuedBy")))
         elif kind == "membership":
             items.append(Item("holdsPosition", labels(f[1]), label_key(f[2]), labels(f[3]),
                               text=f"{f[1]} {f[2]} {f[3]}", conf=f[4] if len(f) > 4 else 0.8))
@@ -207,13 +212,13 @@ def predicted(result) -> list[Item]:
             if c.section == section and c.fields.get(name) and c.fields[name] in named:
                 items.append(Item(kind, labels(c.key), labels(c.fields[name]),
                                   text=f"{c.fields.get('zh')} {c.fields[name]}",
-                                  conf=_relation_conf(c)))
+                                  conf=c.fact_conf.get(kind, _relation_conf(c))))
     for c in result.candidates:
         if c.section == "milestones":
             for k in c.fields.get("concerns", []):
                 items.append(Item("mentions", _phrases(c.fields["deadline_text"]),
                                   labels(k), text=f"{c.fields['deadline_text']} {k}",
-                                  conf=c.confidence))
+                                  conf=c.fact_conf.get("mentions", c.confidence)))
     # The same fact stated twice counts once on each side.
     out, keys = [], set()
     for it in items:

@@ -45,14 +45,28 @@ def run_paragraph(p: Paragraph, lk: Linker, gaz_re) -> None:
     observations(ps, lk)
 
 
+# Candidate field -> the fact kind the evaluation judges it as.
+FIELD_FACT = {"type": "type", "doctype": "type", "within": "locatedIn", "issuer": "issuedBy",
+              "lead": "leadAgency", "operator": "operatedBy", "part_of": "partOf",
+              "concerns": "mentions", "period": "period"}
+
+
 def calibrate_all(lk: Linker) -> None:
-    """Raw pattern scores -> calibrated confidences (:mod:`.calibration`), for the candidates
-    and for the facts found (what the evaluation judges)."""
+    """Raw pattern scores -> calibrated confidences (:mod:`.calibration`): of each candidate,
+    of each fact it states, and of the facts found (what the evaluation judges)."""
     from .calibration import SECTION_KIND, calibrate
 
     for c in lk.cands.values():
-        if c.section in SECTION_KIND:
-            c.confidence = calibrate(SECTION_KIND[c.section], c.confidence)
+        if c.section not in SECTION_KIND:
+            continue
+        raw = c.confidence
+        for name, kind in FIELD_FACT.items():
+            if name in c.fields:
+                # A parent place guessed from the text's province is less sure than its name.
+                r = min(raw, 0.5) if name == "within" and any("guess" in x for x in c.review) \
+                    else raw
+                c.fact_conf[kind] = calibrate(kind, r)
+        c.confidence = calibrate(SECTION_KIND[c.section], raw)
     at = {"membership": (4, "holdsPosition"), "deadline": (4, "deadline"),
           "quantity": (6, "value")}
     for i, f in enumerate(lk.found):

@@ -33,6 +33,9 @@ class Candidate:
     confidence: float = 0.8
     review: list[str] = field(default_factory=list)
     labels: set[str] = field(default_factory=set)
+    # Calibrated confidence of each fact the entry states (its type, parent, lead …), which is
+    # not that of the entity: a right name may carry a wrong lead. Filled by calibration.
+    fact_conf: dict[str, float] = field(default_factory=dict)
 
     def add_evidence(self, para: int, start: int, end: int) -> None:
         ev = (para, start, end)
