@@ -133,7 +133,9 @@ class Linker:
         short = name[:-1] if name.endswith(("省", "市")) and name[:-1] in (
             *L.PROVINCES, *L.CITIES) else name
         short = next((k for k, v in L.PROVINCES.items() if v[0] == name), short)
-        typ = "city" if short in L.CITIES else "province"
+        # 常德市, 楚雄州 are cities whatever the table knows; only a province is a province.
+        typ = "province" if short in L.PROVINCES else \
+            "district" if name.endswith(("县", "区")) else "city"
         self.mention("place", name, para, start, start + len(name), 0.85,
                      {"type": typ, "short": short})
 
