@@ -149,9 +149,11 @@ def left_extend(text: str, stem_end: int, anchor_only: bool = False, max_len: in
     return start
 
 
+PLACE_PREFIX_RE = re.compile("|".join(sorted({*L.PROVINCES, *L.CITIES}, key=len, reverse=True)))
+
+
 def _anchored(name: str) -> bool:
-    if ANCHOR_RE.match(name) or any(name.startswith(p) for p in L.PROVINCES) \
-            or any(name.startswith(c) for c in L.CITIES):
+    if ANCHOR_RE.match(name) or PLACE_PREFIX_RE.match(name):
         return True
     # 常德市…, 楚雄州…: a place name jieba knows, then its level.
     m = re.match(rf"([{CJK}]{{2,3}}?)(市|省|县|区|州)", name)
@@ -675,6 +677,7 @@ PROG_GENERIC = {"平台", "工程", "行动", "计划", "战略", "云", "新平
                 "系统", "信息系统", "业务系统", "应用系统", "管理系统", "政务信息系统",
                 "政务应用系统", "操作系统", "生态系统", "服务系统", "APP", "示范公共平台"}
 PLACE_SHORT = set(L.PROVINCES) | set(L.CITIES)
+GENERIC_TAIL_RE = re.compile("(?:" + "|".join(sorted(PROG_GENERIC, key=len, reverse=True)) + ")$")
 
 
 class Occupied:
@@ -857,8 +860,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         # generic head names a kind of system, not one.
         if re.fullmatch(r"[A-Za-z/]+", mod) and sec_of(suffix) == "platforms":
             continue
-        tails = [g for g in PROG_GENERIC if name.endswith(g) and len(g) < len(name)]
-        generic_tail = max(tails, key=len) if tails else \
+        tail = GENERIC_TAIL_RE.search(name, 1)  # leftmost match to the end: the longest tail
+        generic_tail = tail.group(0) if tail else \
             (suffix if sec_of(suffix) == "platforms" else None)
         if generic_tail:
             head_mod = name[:-len(generic_tail)]

@@ -39,6 +39,7 @@ class Linker:
         self.heading: str | None = None      # the programme of the last heading paragraph
         self.people: dict[str, str] = {}     # name -> key (found with a role earlier)
         self.publisher: str | None = None
+        self.publisher_re: re.Pattern | None = None  # compiled once, used on every paragraph
         self.warnings: list[str] = []
         self.own_facts: set[tuple] = set()
         self.found: list[tuple] = []        # everything extracted, for evaluation

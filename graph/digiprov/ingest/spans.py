@@ -46,7 +46,9 @@ def find_spans(p: Paragraph, linker, gaz_re: re.Pattern | None) -> ParaSpans:
             spans.append(X.Span("person", name, m.start(), m.end(), 0.8, {"seen": key}))
     # The publisher given on the command line is an organisation wherever the text names it.
     if linker.publisher and len(linker.publisher) >= 3:
-        for m in re.finditer(re.escape(normalize(linker.publisher)), t):
+        if linker.publisher_re is None:
+            linker.publisher_re = re.compile(re.escape(normalize(linker.publisher)))
+        for m in linker.publisher_re.finditer(t):
             spans.append(X.Span("org", m.group(0), m.start(), m.end(), 0.9,
                                 {"type": "enterprise" if "网" in m.group(0) else "agency"}))
     titles = X.find_titles(t)
