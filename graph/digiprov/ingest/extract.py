@@ -36,7 +36,7 @@ HARD_STOP = {
     "树立", "志在", "旨在", "致力于",
 }
 # A verb right before one of these is a noun inside a name (诉讼服务指导中心, 数据管理中心).
-NOUN_AFTER_VERB = ("中心", "委员会", "小组", "专班", "办公室", "机构")
+NOUN_AFTER_VERB = ("中心", "委员会", "小组", "专班", "办公室", "机构", "示范")
 # A token ending in one of these verbs stops a name too (充分发挥, 积极推进, 已全面建成).
 STOP_SUFFIXES = tuple(sorted((w for w in HARD_STOP if len(w) >= 2 and w not in (
     "以上", "左右", "其中", "我们", "目前", "此外", "如此", "例如", "同时")),
@@ -232,6 +232,8 @@ def doc_type(title: str) -> tuple[str, str, str] | None:
     core = TITLE_TAIL_RE.sub("", PERIOD_RE.sub("", title).strip()).strip()
     for suffix, key, en in L.DOC_TYPES:
         if core.endswith(suffix):
+            if suffix == "法" and core.endswith(("方法", "做法", "算法", "手法", "说法", "想法")):
+                return None  # a method, not a law
             return suffix, key, en
     return None
 
@@ -291,6 +293,9 @@ def find_plain_titles(text: str, taken: list[tuple[int, int]]) -> list[Span]:
         title = title.strip("“”\" ")
         if not occ.free(s0, s0 + len(title)) or len(title) < 6:
             return
+        if not title.startswith("关于") and re.search(
+                r"的(?:实施|工作|行动)?(?:方案|意见|办法|规划|计划|措施)$", title):
+            return  # 与行动计划相衔接的实施方案: a description of a plan to make
         dt = doc_type(title)
         if dt is None or len(title) - len(dt[0]) < 4:
             return
@@ -332,7 +337,7 @@ ORG_SUFFIX_RE = re.compile(
     r"(?:(?:" + MINISTRY_ALT + r")(?:办公厅)?(?![门分署长])|(?<=[\u4e00-\u9fff])(?:高级|中级)?人民(?:法院|检察院)|"
     r"(?<=[\u4e00-\u9fff]{2})银行(?![业卡账机])|(?<=银行)[\u4e00-\u9fff]{2,6}?[支分]行|人民政府|政府(?!工作|信息|网站|部门|规章|决策|公报|采购|数据|服务)|办公厅|办公室|"
     r"(?:新闻|网信|政府|金融|研究|改革|督查|信访|应急)办|"
-    r"(?:组织|宣传|统战)部|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|常委会|"
+    r"(?:组织|宣传|统战)部|(?<=[\u4e00-\u9fff]{2})(?:工作)?专班|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|常委会|"
     r"(?<=[\u4e00-\u9fff])委(?![员托屈婉派任实会身])|中共中央|党中央|"
     r"(?<![格布大结开全僵时残棋赌饭当])局(?![长面部限势])|"
     r"(?<![大客餐])厅(?![长局])|研究院|研究所|"
@@ -492,7 +497,10 @@ SHORT_CITY_RE = re.compile("(" + "|".join(sorted(L.CITIES, key=len, reverse=True
 
 
 ZONE_SUFFIX = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "自贸试验区", "工业园区",
-               "产业园区", "新区", "经开区", "高新区", "开发区", "保税区")
+               "产业园区", "新区", "经开区", "高新区", "开发区", "保税区", "产业化基地", "产业基地",
+               "产业园", "生态园", "软件园", "科技园")
+# Parks are named at length (国家集成电路设计济南产业化基地), from a place in their name.
+PARK_SUFFIX = ("产业化基地", "产业基地", "产业园", "生态园", "软件园", "科技园")
 ZONE_RE = re.compile("(" + "|".join(ZONE_SUFFIX) + ")")
 # Words that make "X新区/X园区" a kind of area, not a named one.
 ZONE_GENERIC = ("主城", "城", "各", "全", "该", "本", "我", "新", "老", "示范", "重点", "相关",
@@ -511,6 +519,7 @@ def find_zones(text: str) -> list[Span]:
         start = strip_lead(text, start, m.end())
         name = text[start:m.end()]
         parent = None
+        placed = bool(PARENT_RE.search(name) or _anchored(name))
         pm = PARENT_RE.match(name)
         if pm and len(name) > len(pm.group(0)) + len(m.group(0)) - 1:
             short = pm.group(0).rstrip("市省")
@@ -525,13 +534,60 @@ def find_zones(text: str) -> list[Span]:
             if not listed or m.group(0) not in ("经开区", "高新区", "新区"):
                 continue
         elif stem.startswith(ZONE_GENERIC) or re.search(r"[\d一二三四五六七八九十]", stem) \
-                or len(stem) > 6:
+                or len(stem) > (14 if m.group(0) in PARK_SUFFIX else 6):
             continue
+        if m.group(0) in PARK_SUFFIX and not placed:
+            continue  # 建设一批产业园: a park of no place is a kind of park
         attrs = {"type": "district", "short": name, "suffix": m.group(0)}
         if parent:
             attrs["parent"] = parent
         out.append(Span("place", name, start, m.end(), 0.8 if stem else 0.65, attrs))
     return out
+
+
+DISTRICT_RE = re.compile(rf"([{CJK}]{{2,3}}?)(区|县)(?![域块间划内外级])")
+DISTRICT_GENERIC = ("市区", "城区", "园区", "景区", "社区", "辖区", "地区", "新区", "片区", "街区",
+                    "小区", "县区", "区县", "山区", "库区", "矿区", "厂区", "校区", "示范区", "试验区",
+                    "湾区", "先导区", "功能区", "核心区", "集聚区", "城市群区", "新片区", "保护区",
+                    "风景区", "开发区", "自贸区")
+
+
+def find_districts(text: str) -> list[Span]:
+    """Districts and counties named by themselves: 崂山区 (a place word jieba knows), and every
+    X区/X县 of a list that holds one (以崂山区、城阳区…、即墨区)."""
+    from .segment import tags
+
+    out = []
+    for m in DISTRICT_RE.finditer(text):
+        s0 = m.start()
+        if len(m.group(1)) == 3 and m.group(1)[0] in LEAD_CHARS + GLUED_VERBS and \
+                token_edge(text, s0 + 1):
+            s0 += 1  # 以崂山区: the preposition is no part of the name
+        name = text[s0:m.end()]
+        stem = name[:-1]
+        if name in DISTRICT_GENERIC or name.endswith(tuple(g for g in DISTRICT_GENERIC
+                                                           if len(g) >= 3)) \
+                or stem in PLACE_SHORT or re.match(r"(贫困|偏远|农村|边远|重点|各)", name):
+            continue
+        # The name starts a word: not the tail of 工业园区 or 西海岸新区.
+        if s0 > 0 and text[s0 - 1] not in PUNCT and not token_edge(text, s0):
+            continue
+        known = "ns" in (tags().get(name), tags().get(stem))
+        listed = text[s0 - 1:s0] == "、" or text[m.end():m.end() + 1] == "、"
+        if known or listed and _listed_with_place(text, s0, m.end()):
+            out.append(Span("place", name, s0, m.end(), 0.75 if known else 0.6,
+                            {"type": "district", "short": name, "suffix": m.group(2)}))
+    return out
+
+
+def _listed_with_place(text: str, s: int, e: int) -> bool:
+    """True when the 、-list holding text[s:e] names a district jieba knows."""
+    from .segment import tags
+
+    lo = max(text.rfind(p, 0, s) for p in "，。；,;:：()（）") + 1
+    hi = min([i for i in (text.find(p, e) for p in "，。；,;:：()（）") if i >= 0] or [len(text)])
+    items = re.findall(rf"[{CJK}]{{2,3}}?(?:区|县|市)", text[lo:hi])
+    return any("ns" in (tags().get(x), tags().get(x[:-1])) for x in items if x != text[s:e])
 
 
 def find_places(text: str) -> list[Span]:
@@ -557,7 +613,8 @@ def find_places(text: str) -> list[Span]:
                 out.append(Span("place", item, s0, s0 + len(item), 0.7,
                                 {"type": "district", "short": item, "suffix": m.group(2)}))
     out += find_zones(text)
-    for m in re.finditer(r"中国(?!特色)|我国", text):
+    out += find_districts(text)
+    for m in re.finditer(r"中华人民共和国|中国(?!特色)|我国", text):
         out.append(Span("place", m.group(0), m.start(), m.end(), 0.8,
                         {"type": "country", "short": "中国"}))
     for m in SHORT_CITY_RE.finditer(text):
@@ -648,12 +705,14 @@ PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|�
                r"子系统|子平台|分平台|智能中枢|中枢(?=[，。、；,;和与及等]|$)|(?<=[数据城市智])大脑|"
                r"平台(?!渠道|即服务|载体|功能|经济|企业|型|建设处)|云中心|"
                r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程|"
-               r"系统(?![性化地内外工集])|(?<=[\u3400-\u9fff])APP|改革试点|制度改革|试点(?!工作|城市|地区)|"
+               r"系统(?![性化地内外工集])|(?<=[\u3400-\u9fff])APP|改革试点|制度改革|"
+               r"(?<=[\u4e00-\u9fff]{6})试点(?=工作)|试点(?!工作|城市|地区)|"
                r"(?:政务服务|门户|(?<=[\u4e00-\u9fff])服务)网(?![络点站格])|(?<=[省市])政务网)")
 # Heads after a quoted name: what the name is (“i深圳”APP, “最多跑一次”改革, “秒批”服务).
 PLATFORM_HEADS = ("APP", "App", "app", "客户端", "小程序", "公众号", "平台", "系统", "网")
 PROGRAMME_HEADS = ("改革", "服务", "事项", "模式", "制度", "试点", "解决方案", "机制", "理念",
-                   "品牌", "赋能行动", "建设", "专项")
+                   "品牌", "赋能行动", "建设", "专项", "运行模式", "工作模式", "服务模式", "管理模式",
+                   "工作机制", "运行机制")
 QUOTED_HEAD_RE = re.compile(
     r"(?P<pre>公众号|小程序|客户端|APP|平台)?“(?P<q>[^“”\n]{1,16})”(?P<head>" +
     "|".join(sorted(PLATFORM_HEADS + PROGRAMME_HEADS, key=len, reverse=True)) + ")?")
@@ -725,11 +784,11 @@ def verb_named(name: str, suffix: str) -> bool:
 def generic_before(text: str, start: int) -> bool:
     """A name after a count or a description is a class of things, not one named thing
     (建设一批工业互联网平台, 集…为一体的公共服务平台, 各类平台)."""
-    before = text[max(0, start - 3):start]
     if text[max(0, start - 3):start] == "统一的":
         return False  # 统一的12368质效评估子系统: the one system all share
-    return bool(re.search(r"(一批|一系列|各类|各种|多个|若干|[\dA-Za-z一二三四五六七八九十两]个|的|等)$",
-                          before))
+    before = text[max(0, start - 5):start]
+    return bool(re.search(r"(一批|一系列|各类|各种|多个|若干|[\dA-Za-z一二三四五六七八九十两][个家项]"
+                          r"(?:左右|以上|多|余)?|的|等)$", before))
 
 
 def common_noun(name: str) -> bool:
@@ -746,6 +805,8 @@ def find_quoted_named(text: str, taken: Occupied) -> list[Span]:
     out = []
     for m in QUOTED_HEAD_RE.finditer(text):
         q, head, pre = m.group("q"), m.group("head") or "", m.group("pre") or ""
+        if head == "网" and text[m.end():m.end() + 1] in "络站点格":
+            continue  # “4+N”网络消费矩阵: 网络 is a word, no 网 of a platform
         if not taken.free(m.start("q") - 1, m.end("q") + 1) or not re.search(f"[{CJK}A-Za-z]", q):
             continue
         slogan = bool(re.match(r"[一二三四五六七八九十两多][个张套网次窗号件朵]", q))
@@ -871,9 +932,23 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         if sec_of(suffix) == "platforms" and common_noun(re.sub(r"^新型", "", name)):
             continue  # 地理信息系统, 新型电力系统: the dictionary's word for a kind of system
         # 以工业互联网平台为载体: a role a kind of platform plays.
-        if text[max(0, start0 - 1):start0] == "以" and re.match(
+        if (text[max(0, start0 - 1):start0] == "以" or name.startswith("以")) and re.match(
                 r"为(载体|支撑|抓手|依托|基础|纽带|手段|平台)", text[m.end():m.end() + 3]):
             continue
+        # 开发智能手术机器人、计算机辅助手术系统等: kinds of product a list names.
+        seg_start = max(text.rfind(p, 0, start) for p in "，。；,;:：")
+        seg_end = min([i for i in (text.find(p, m.end()) for p in "，。；,;") if i >= 0] or
+                      [len(text)])
+        if re.match(r"[，。；,;:：]?(?:[\u4e00-\u9fff]{0,4}?)(开发|研发|生产|研制|推广)[^，。；,;]*等",
+                    text[seg_start + 1 if seg_start >= 0 else 0:seg_end]) and \
+                re.search("等", text[m.end():seg_end]):
+            continue
+        # 集约建设智慧社区平台: a verb among the first words starts the name after it.
+        lead_toks = cut(name)[:2]
+        if len(lead_toks) == 2 and lead_toks[1][0] in LEAD_VERBS and \
+                len(name) - lead_toks[1][2] >= 4:
+            start = start0 = start + lead_toks[1][2]
+            name = text[start:m.end()]
         if generic_before(text, start0) or re.search(r"(一批|各类|各级|一系列|若干)",
                                                      text[start0:start]) or \
                 name.endswith("工程") and \
@@ -966,6 +1041,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
             continue
         if re.search("[向为对把将从在与成]", m.group(2)):
             continue  # 推动教育向“智能型”转变: the quote is where it goes, not what is done
+        if not re.search(f"[{CJK}]", m.group(3)):
+            continue  # 打造“4+N”网络消费矩阵: a formula, no name
         g2s, changed = m.start(2), True
         while changed:
             changed = False
@@ -1111,7 +1188,8 @@ QTY_RE = re.compile(
     r"|M(?![A-Za-z]))(?![A-Za-z])(以上|左右|上下|余|以内|以下)?")
 QUAL_BEFORE_VERB_RE = re.compile(
     "(" + QUAL_ALT + ")(?:打造|建设|培育|建成|实现|完成|新增|开展|认定|引进|达到)?$")
-RANK_RE = re.compile(r"(全国|全省)?排名第([一二三四五六七八九十\d]+)")
+RANK_RE = re.compile(r"(?:(?:全国|全省)?排名|(?:位)?居(?:全球|全国|全省|世界)?|位列(?:全球|全国|全省|世界)?)"
+                     r"第([一二三四五六七八九十\d]+)(?:位|名)?")
 PERIOD_CTX = [
     (re.compile(r"“?十三五”?(期间|时期)?"), "13th-fyp"),
     (re.compile(r"“?十四五”?(期间|时期)?"), "14th-fyp"),
@@ -1179,7 +1257,7 @@ def find_quantities(text: str) -> list[Span]:
                         {"value": v, "unit": unit, "qualifier": qual, "measure": measure,
                          "measure_start": mstart}))
     for m in RANK_RE.finditer(text):
-        v = cn_number(m.group(2))
+        v = cn_number(m.group(1))
         if v is None:
             continue
         measure, mstart = measure_of(text, m.start(), m.end(), "名次")

@@ -138,6 +138,7 @@ DOC_TYPES: list[tuple[str, str, str]] = [
     ("指南", "doctype-guidelines", "Guidelines"),
     ("细则", "doctype-rules", "Detailed rules"),
     ("批复", "doctype-reply", "Official reply"),
+    ("法", "doctype-law", "Law"),
 ]
 # The zh label each concept key carries in the seeds (a suffix like 管理办法 maps to 办法).
 DOC_TYPE_ZH = {
@@ -148,6 +149,7 @@ DOC_TYPE_ZH = {
     "doctype-work-points": "工作要点",
     "doctype-plan-outline": "规划纲要",
     "doctype-outline": "纲要",
+    "doctype-law": "法",
     "doctype-measures": "办法",
     "doctype-regulations": "条例",
     "doctype-report": "报告",

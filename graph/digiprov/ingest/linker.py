@@ -80,13 +80,14 @@ class Linker:
             if attrs.get("type") == "country":
                 return "中国", ([text] if text != "中国" else [])
             if attrs.get("type") == "district":
-                full = text if text.endswith(X.DISTRICT_SUFFIXES) else \
-                    text + attrs.get("suffix", "区")
+                suffix = attrs.get("suffix", "区")
+                full = text if text.endswith((suffix, *X.DISTRICT_SUFFIXES)) else text + suffix
                 aliases = [text] if full != text else []
-                if attrs.get("parent"):  # 江北新区 is also written 南京市江北新区
+                if attrs.get("parent") and attrs.get("named_parent", True):
+                    # 江北新区 is also written 南京市江北新区 (and 南京江北新区)
                     p_short, p_typ = attrs["parent"]
                     p_full = L.PROVINCES[p_short][0] if p_typ == "province" else p_short + "市"
-                    aliases.append(p_full + full)
+                    aliases += [p_full + full, p_short + full]
                 return full, aliases
             full = L.PROVINCES[short][0] if attrs.get("type") == "province" and short in \
                 L.PROVINCES else (short + "市" if not text.endswith(("市", "区", "县")) else text)
@@ -125,8 +126,15 @@ class Linker:
             self.found.append(("entity", key, text))
         return key
 
-    def place_in_name(self, text: str, para: int, start: int) -> None:
-        """南京市住房保障和房产局 names 南京市 too: a mention of the place of its own."""
+    def place_in_name(self, text: str, para: int, start: int, kind: str = "") -> None:
+        """南京市住房保障和房产局 names 南京市 too: a mention of the place of its own; a law of
+        the 中华人民共和国 names China (中国银保监会 is a body's name, no mention of China)."""
+        c = re.match(r"中华人民共和国" if kind != "document" else r"中华人民共和国|中国(?!特色)",
+                     text)
+        if c and len(text) > len(c.group(0)) + 1:  # 中华人民共和国网络安全法 names China
+            self.mention("place", c.group(0), para, start, start + len(c.group(0)), 0.8,
+                         {"type": "country", "short": "中国"})
+            return
         m = X.PARENT_RE.match(text) or re.match(rf"[{X.CJK}]{{2,3}}?[市州]", text)
         if not m or len(m.group(0)) >= len(text) - 1 or not X._anchored(m.group(0)):
             return
@@ -247,7 +255,7 @@ class Linker:
                 f["within"] = parent
             if not named:
                 review.append("district: parent place is the text's city or province; check it")
-        elif "within" not in f:
+        elif "within" not in f and typ != "country":
             # SHACL wants a city inside a larger area: guess the text's province.
             prov = self.place_key(self.province, "province") if self.province else None
             if prov:

@@ -138,7 +138,7 @@ OPERATE_RE = re.compile(r"^(?:基本|全面|正式|率先|已|已经|共同|联�
                         r"(?:好|了|完成)?(?:的)?(?:全市|全省|全国|全区|统一的|一个)?$")
 # X牵头/负责/推进Y: the body right before the verb leads the programme; a programme named right
 # after a body (住建部BIM/CIM试点) is that body's.
-LEAD_RE = re.compile(r"^(?:(?:积极|全力|大力|加快|全面|深入|率先|组织)?"
+LEAD_RE = re.compile(r"^(?:(?:积极|全力|大力|加快|全面|深入|率先|组织|决定|联合|共同)?"
                      r"(?:负责|牵头|组织|主导|推进|推动|实施|开展|启动|推行)"
                      r"(?:建立|组织|实施|推进|开展|建设|制定|推动)?)?$")
 
@@ -156,10 +156,18 @@ def operators(ps, lk) -> None:
             if os_.end > s.start or os_.start < cstart:
                 continue
             between = ps.text[os_.end:s.start].rstrip("“")
+            # 工业和信息化部、公安部…决定开展X: the first of the bodies listed leads.
+            first = ok
+            for ps_, pk in reversed([o for o in orgs if o[0].end <= os_.start]):
+                if ps.text[ps_.end:ps_.end + 1] == "、" and ps_.end + 1 == \
+                        next((o[0].start for o in orgs if o[0].start > ps_.start), -1):
+                    first = pk
+                else:
+                    break
             if c.section == "platforms" and OPERATE_RE.match(between):
-                c.fields.setdefault("operator", ok)
+                c.fields.setdefault("operator", first)
             elif c.section == "programmes" and LEAD_RE.match(between):
-                c.fields.setdefault("lead", ok)
+                c.fields.setdefault("lead", first)
             break
 
 

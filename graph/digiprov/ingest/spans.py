@@ -97,11 +97,23 @@ def resolve(spans: list[X.Span]) -> list[X.Span]:
 
 def link_spans(ps: ParaSpans, linker) -> None:
     """Give every chosen span a key (known entity or new candidate)."""
+    last_city = None
     for sp in ps.chosen:
+        if sp.kind == "place":
+            if sp.attrs.get("type") == "city":
+                last_city = sp.attrs.get("short")
+            elif sp.attrs.get("type") == "district" and "parent" not in sp.attrs and last_city:
+                # 青岛。…以崂山区、城阳区为核心: a district of the city the paragraph is about.
+                sp.attrs["parent"] = (last_city, "city")
+                sp.attrs["named_parent"] = False
+            if sp.attrs.get("suffix") in X.PARK_SUFFIX:
+                for pm in X.PARENT_RE.finditer(sp.text):  # 国家集成电路设计济南产业化基地
+                    linker.place_in_name(sp.text[pm.start():], ps.para.para,
+                                         ps.off + sp.start + pm.start())
         key = linker.mention(sp.kind, sp.text, ps.para.para, ps.off + sp.start, ps.off + sp.end,
                              sp.conf, sp.attrs)
         if key:
             ps.keyed.append((sp, key))
             if sp.kind != "place" and sp.kind != "person":
-                linker.place_in_name(sp.text, ps.para.para, ps.off + sp.start)
+                linker.place_in_name(sp.text, ps.para.para, ps.off + sp.start, sp.kind)
     ps.keyed.sort(key=lambda x: x[0].start)
