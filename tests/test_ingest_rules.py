@@ -111,3 +111,17 @@ def test_a_note_closing_a_target_names_its_responsible_body_and_leads_the_task(t
     (ms,) = [c for c in res.candidates if c.section == "milestones"]
     assert ms.fields["responsible"] == by_zh["山东省政府办公厅"].key
     assert "concerns" not in ms.fields  # the note's bodies are who, not what
+
+
+def test_the_shipped_table_is_fitted_with_a_measured_gap():
+    """calibration.json as scripts/calibrate_ingest writes it: every kind has its estimate, its
+    cells and a held-out ratio below 1, from at least one measurement of the gap."""
+    import json
+
+    doc = json.loads(C.TABLE.read_text(encoding="utf-8"))
+    assert doc["gap"]["measurements"] and doc["gap"]["counts"]
+    for kind in ("place", "org", "document", "platform", "programme", "type", "value",
+                 "deadline", "leadAgency"):
+        t = doc["kinds"][kind]
+        assert 0 < t["held_out_ratio"] < 1 and t["cells"]
+        assert all(0 <= v <= 1 for v in t["cells"].values())
