@@ -55,7 +55,9 @@ def observation(ps, lk, q: X.Span, places) -> None:
                                    0.4, ["indicator not found in the text: name it"])
     key = lk.keys.make(f"obs-{lk.src[:24]}-p{p.para}-{off + q.start}")
     f = {"indicator": ikey, "value": a["value"], "unit": ukey, "qualifier": qkey,
-         "value_text": q.text, "period": period}
+         "value_text": q.text}
+    if period:
+        f["period"] = period
     if ptext:
         f["period_text"] = ptext
     f["area"] = area
@@ -65,20 +67,20 @@ def observation(ps, lk, q: X.Span, places) -> None:
                               ["observation: check the indicator and the period"])
 
 
-def _period(t: str, q: X.Span, lk) -> tuple[str, str | None]:
-    """A period phrase before the number in the paragraph (or the deadline of its clause),
-    else the document's quarter."""
+def _period(t: str, q: X.Span, lk) -> tuple[str | None, str | None]:
+    """A period phrase before the number in the paragraph (or the deadline of its clause). The
+    seeds never invent a period: with no phrase, or only 目前, the observation has none (the
+    phrase stays in ``period_text``)."""
     ctx = X.find_period_context(t, q.start)
     lo = max(0, q.start - X.CONTEXT)
     dl = [d for d in X.find_deadlines(t[lo:q.start], lk.date)
           if X.clause_bounds(t, q.start) - 40 <= d.start + lo]
-    quarter = f"{lk.date.year}-Q{(lk.date.month - 1) // 3 + 1}"
     if dl:
         return str(dl[-1].attrs["date"].year), dl[-1].text
     if ctx is None:
-        return quarter, None
+        return None, None
     if ctx[0] == "now":
-        return quarter, ctx[1]
+        return None, ctx[1]
     if ctx[0] in ("13th-fyp", "14th-fyp"):
         return lk.period(ctx[0]), ctx[1]
     return ctx
