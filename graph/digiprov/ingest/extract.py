@@ -736,6 +736,10 @@ PROG_GENERIC = {"平台", "工程", "行动", "计划", "战略", "云", "新平
                 "系统", "信息系统", "业务系统", "应用系统", "管理系统", "政务信息系统",
                 "政务应用系统", "操作系统", "生态系统", "服务系统", "APP", "示范公共平台"}
 PLACE_SHORT = set(L.PROVINCES) | set(L.CITIES)
+INSIDE_PROG_RE = re.compile(rf"[{CJK}]{{0,4}}?(工程|行动|计划|专项)(?![{CJK}]{{0,2}}(?:建设项目|质量|监理))")
+CONSTRUCTION_AFTER_RE = re.compile(r"(建设项目|建设领域|建设管理|建设审批|建设全|质量|监理|审批|招标|"
+                                   r"造价|勘察|总承包|全生命)")
+PRODUCT_LIST_RE = re.compile(r"[，。；,;:：]?(?:[\u4e00-\u9fff]{0,4}?)(开发|研发|生产|研制|推广)[^，。；,;]*等")
 GENERIC_TAIL_RE = re.compile("(?:" + "|".join(sorted(PROG_GENERIC, key=len, reverse=True)) + ")$")
 
 
@@ -897,12 +901,10 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                 text[clause_bounds(text, m.start()):m.start()])]:
             continue  # 在两江新区和微信公众号试点: to pilot somewhere, no programme's name
         # 工业互联网平台培育工程: the platform is part of a longer programme's name.
-        if sec_of(suffix) == "platforms" and re.match(
-                rf"[{CJK}]{{0,4}}?(工程|行动|计划|专项)(?![{CJK}]{{0,2}}(?:建设项目|质量|监理))", after):
+        if sec_of(suffix) == "platforms" and INSIDE_PROG_RE.match(after):
             continue
         # 工程建设项目, 工程监理, 工程质量: construction work, not a project's name.
-        if suffix == "工程" and re.match(r"(建设项目|建设领域|建设管理|建设审批|建设全|质量|监理|"
-                                         r"审批|招标|造价|勘察|总承包|全生命)", after):
+        if suffix == "工程" and CONSTRUCTION_AFTER_RE.match(after):
             continue
         start = left_extend(text, m.start()) if m.start() > 0 else 0
         start0 = start
@@ -939,9 +941,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         seg_start = max(text.rfind(p, 0, start) for p in "，。；,;:：")
         seg_end = min([i for i in (text.find(p, m.end()) for p in "，。；,;") if i >= 0] or
                       [len(text)])
-        if re.match(r"[，。；,;:：]?(?:[\u4e00-\u9fff]{0,4}?)(开发|研发|生产|研制|推广)[^，。；,;]*等",
-                    text[seg_start + 1 if seg_start >= 0 else 0:seg_end]) and \
-                re.search("等", text[m.end():seg_end]):
+        if "等" in text[m.end():seg_end] and PRODUCT_LIST_RE.match(
+                text[seg_start + 1 if seg_start >= 0 else 0:seg_end]):
             continue
         # 集约建设智慧社区平台: a verb among the first words starts the name after it.
         lead_toks = cut(name)[:2]
