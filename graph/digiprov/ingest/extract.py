@@ -338,7 +338,8 @@ ORG_SUFFIX_RE = re.compile(
     r"(?<=[\u4e00-\u9fff]{2})银行(?![业卡账机])|(?<=银行)[\u4e00-\u9fff]{2,6}?[支分]行|人民政府|政府(?!工作|信息|网站|部门|规章|决策|公报|采购|数据|服务)|办公厅|办公室|"
     r"(?:新闻|网信|政府|金融|研究|改革|督查|信访|应急)办|"
     r"(?:组织|宣传|统战)部|(?<=[\u4e00-\u9fff]{2})(?:工作)?专班|(?<=局)[\u4e00-\u9fff]{2,10}?处(?![理置罚于在长])|委员会|常委会|"
-    r"(?<=[\u4e00-\u9fff])委(?![员托屈婉派任实会身])|中共中央|党中央|"
+    r"(?<=[\u4e00-\u9fff])(?<!常)委(?![员托屈婉派任实会身])|中共中央|党中央|"
+    r"(?<=委员会)[\u4e00-\u9fff]{2,8}?分会|(?<=[\u4e00-\u9fff]{2})(?:联合会|工程院|科学院)|中科院|"
     r"(?<![格布大结开全僵时残棋赌饭当])局(?![长面部限势])|"
     r"(?<![大客餐])厅(?![长局])|研究院|研究所|"
     r"(?:研究|技术创新|创新|指挥|服务|登记|管理|交易|监测|调度|信息|评估|认证)中心|集团(?!化)|公司|交易所|国务院(?!办公厅|常务)|实验室|大学|达摩院|协会|"
@@ -346,19 +347,26 @@ ORG_SUFFIX_RE = re.compile(
 ORG_GENERIC = {"省政府", "市政府", "区政府", "县政府", "政府", "各区政府", "本机关",
                "办公室", "委员会", "公司", "大学", "集团", "协会", "实验室", "研究院", "档案馆",
                "国家实验室", "政府办公厅", "人民银行", "商业银行", "政策性银行", "人民法院",
-               "人民检察院"}
+               "人民检察院", "工程院", "科学院", "联合会"}
 # A stem that makes the name a class of bodies (行业协会, 相关研究院, 联盟协会).
 ORG_GENERIC_STEM = re.compile(r"^(?:行业|相关|有关|各类|社会|地方|专业|重点|龙头|骨干|联盟|高校|"
                               r"科研|金融|商业|合作|第三方|基层|上级|下级)$")
 STRONG_ORG = ("集团", "公司", "交易所", "实验室", "大学", "研究院", "研究所", "协会", "达摩院",
-              "研究中心", "联盟", "银行", "支行", "分行", *L.MINISTRIES, "部办公厅")
+              "研究中心", "联盟", "银行", "支行", "分行", *L.MINISTRIES, "部办公厅", "联合会",
+              "工程院", "科学院", "分会")
+# A ministry's own department, bureau, centre or division, named after it (工业和信息化部装备工业司,
+# …信息通信管理局, …装备工业司汽车处): one body, the ministry only inside its name. The unit
+# holds no verb or particle and ends where a role, a verb or punctuation follows.
+MINISTRY_UNIT_RE = re.compile(
+    r"(?:[\u4e00-\u9fff](?<![了的在对将以为把从被是等])){2,12}?(?:司|局|发展中心|中心|办公室|处)"
+    r"(?=副?(?:司长|局长|处长|主任|巡视员|书记)|[，。、；：,;（(“”《》和与及等的在参出主发指表介召组举负牵会联对]|$)")
 NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心", "贸易中心", "网络中心",
                 "制作中心", "创新中心", "融合发展创新中心", "指挥中心", "云中心", "算力中心")
 
 
 def org_type(name: str) -> str:
-    if re.search(r"(省委|市委|县委|委员会)$", name) and ("中共" in name or name.endswith(
-            ("省委", "市委", "县委"))) or name in ("中共中央", "党中央"):
+    if re.search(r"(省委|市委|县委|区委|委员会)$", name) and ("中共" in name or name.endswith(
+            ("省委", "市委", "县委", "区委"))) or name in ("中共中央", "党中央"):
         return "party-committee"
     if name.endswith(("办公室", "新闻办", "网信办", "办公厅", "督查办", "信访办", "应急办", "处")):
         return "office"
@@ -366,11 +374,12 @@ def org_type(name: str) -> str:
     if re.search(r"(?:登记|政务服务|交易服务|服务|管理|指挥|调度|监测)中心$", name) and \
             not name.endswith(("研究中心", "创新中心")):
         return "agency"
-    if name.endswith(("研究院", "研究所", "中心", "实验室", "大学", "达摩院")):
+    if name.endswith(("研究院", "研究所", "中心", "实验室", "大学", "达摩院", "工程院", "科学院",
+                      "中科院")):
         return "institute"
     if name.endswith(("集团", "公司", "银行", "支行", "分行")):
         return "enterprise"
-    if name.endswith(("协会", "联盟")):
+    if name.endswith(("协会", "联盟", "联合会", "分会")):
         return "association"
     return "agency"
 
@@ -383,6 +392,11 @@ def find_orgs(text: str) -> list[Span]:
             # A ministry is named by itself (大部分城市都按住建部…: no more of the clause).
             start = m.start() - (7 if text[max(0, m.start() - 7):m.start()] == "中华人民共和国"
                                  else 0)
+            for _ in range(2):  # a department, then its division
+                u = MINISTRY_UNIT_RE.match(text, end)
+                if not u or re.match(MINISTRY_ALT, u.group(0)):
+                    break
+                end = u.end()
             out.append(Span("org", text[start:end], start, end, 0.85,
                             {"type": org_type(text[start:end])}))
             continue
@@ -396,6 +410,10 @@ def find_orgs(text: str) -> list[Span]:
             elif m.start() - start > 4:
                 continue  # 二手房交易资金监管体系银行: a description, not a bank's name
         name = text[start:end]
+        if name.endswith("党委") and re.match(r"副?书记", text[end:]):
+            continue  # …研究院党委书记: the role of a person at the body named before it
+        if re.match(r"^[就对向由将把从被][\u4e00-\u9fff]{1,2}$", name):
+            continue  # 就联盟的…: a preposition and a generic word
         if re.match(r"^(区县|县区|市县|县市区|区市|各区|各市|各县)", name):
             continue  # 区县不动产登记中心: the centre of every district
         if "各" in name[1:]:
@@ -647,9 +665,12 @@ ROLE_RE = re.compile("(" + "|".join(sorted(L.ROLES, key=len, reverse=True)) + ")
 
 
 NAME_BEFORE_ROLE_RE = re.compile(
-    rf"(?:^|(?<=[，。；：、,;:!?\s“”（(和与及]))([{CJK}]{{2,3}}?)(" +
+    rf"(?:^|(?<=[，。；：、,;:!?\s“”（(和与及司局处厅]))([{CJK}]{{2,3}}?)(" +
     "|".join(sorted(L.ROLES, key=len, reverse=True)) +
-    r")(?=[，。；：、,;:!?\s等指强表说对在的是提]|$)")
+    r")(?=[，。；：、,;:!?\s等指强表说对在的是提出参主致]|$)")
+# Two positions of one person: 市委副书记、市长裘东耀, 副会长兼秘书长周子学.
+ROLE_CHAIN_RE = re.compile("[、兼](" + "|".join(sorted(L.ROLES, key=len, reverse=True)) + ")")
+FOREIGN_NAME_RE = re.compile(rf"[{CJK}]{{1,5}}·[{CJK}]{{1,8}}")
 
 
 def _is_name(cand: str) -> bool:
@@ -674,28 +695,57 @@ def find_people(text: str) -> list[Span]:
         if _is_name(name):
             out.append(Span("person", name, m.start(1), m.end(1), 0.75,
                             {"role": role, "role_start": m.end(1), "role_after": True}))
+    chained: set[int] = set()  # roles followed by another role of the same person
     for m in ROLE_RE.finditer(text):
-        gap = re.match(r"[ \u3000]?", text[m.end():]).end()  # 主任 何立峰
-        rest = text[m.end() + gap:m.end() + gap + 5]
-        name = None
-        for n in (3, 2):
-            cand = rest[:n]
-            if len(cand) < n or not re.fullmatch(rf"[{CJK}]+", cand) or cand[0] not in L.SURNAMES:
-                continue
-            after = rest[n:]
-            if not after or after[0] in PUNCT or after.startswith(L.SPEECH_VERBS):
-                name = cand
-                break
-        if name is None:
+        if m.start() in chained:
             continue
         if m.start() > 0 and text[m.start() - 1] == "副" and not m.group(1).startswith("副"):
             continue
         if any(o.start <= m.start() < o.end for o in out):
             continue  # the role of a NAME + ROLE already found (李克强总理指出)
-        s0 = m.end() + gap
-        out.append(Span("person", name, s0, s0 + len(name), 0.85,
-                        {"role": m.group(1), "role_start": m.start()}))
+        roles = [(m.group(1), m.start())]
+        end = m.end()
+        while (c := ROLE_CHAIN_RE.match(text, end)) is not None:
+            roles.append((c.group(1), c.start(1)))
+            chained.add(c.start(1))
+            end = c.end()
+        gap = re.match(r"[ \u3000]?", text[end:]).end()  # 主任 何立峰
+        s0 = end + gap
+        names = []
+        while True:
+            name = _name_at(text, s0)
+            if name is None:
+                break
+            names.append((name, s0))
+            # 院士李伯虎、柳百成: a list of names shares the position
+            if text[s0 + len(name):s0 + len(name) + 1] != "、":
+                break
+            s0 += len(name) + 1
+        for name, at in names:
+            out.append(Span("person", name, at, at + len(name), 0.85 if at == end + gap else 0.75,
+                            {"role": roles[-1][0], "role_start": roles[-1][1],
+                             "roles": roles}))
     return out
+
+
+def _name_at(text: str, at: int) -> str | None:
+    """The personal name starting at ``at``, when the text goes on as after a name."""
+    f = FOREIGN_NAME_RE.match(text, at)
+    if f:
+        after = text[f.end():f.end() + 2]
+        if not after or after[0] in PUNCT or after.startswith((*L.SPEECH_VERBS,
+                                                                *L.OFFICIAL_VERBS)):
+            return f.group(0)
+    rest = text[at:at + 5]
+    for n in (3, 2):
+        cand = rest[:n]
+        if len(cand) < n or not re.fullmatch(rf"[{CJK}]+", cand) or cand[0] not in L.SURNAMES:
+            continue
+        after = rest[n:]
+        if not after or after[0] in PUNCT or after.startswith((*L.SPEECH_VERBS,
+                                                                *L.OFFICIAL_VERBS)):
+            return cand
+    return None
 
 
 # ------------------------------------------------------------------ programmes and platforms

@@ -324,6 +324,17 @@ ROLES: dict[str, str] = {
     "副总裁": "Vice President (company)",
     "总工程师": "Chief Engineer",
     "首席执行官": "Chief Executive Officer",
+    "院士": "Academician",
+    "常委": "Standing Committee member",
+    "副巡视员": "Deputy Inspector",
+    "常务副省长": "Executive Vice Governor",
+    "常务副市长": "Executive Vice Mayor",
+    "会长": "President (association)",
+    "副会长": "Vice President (association)",
+    "理事长": "Chairman (council)",
+    "副理事长": "Vice Chairman (council)",
+    "副秘书长": "Deputy Secretary-General",
+    "党委书记": "Party committee secretary",
 }
 ROLE_KEYS = {
     "副局长": "role-deputy-director-general",
@@ -337,9 +348,12 @@ SURNAMES = set(
     "甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解"
     "牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边"
     "卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
-    "习栗阚郇訾郦薄冀燕丘弓"
+    "习栗阚郇訾郦薄冀燕丘弓裘支"
 )
 SPEECH_VERBS = ("提到", "指出", "表示", "介绍", "说", "认为", "强调", "给出", "称", "谈到", "透露")
+# What a named official does next in a news report (局长韩夏出席…, 司长谢少锋参加…).
+OFFICIAL_VERBS = ("出席", "参加", "主持", "致辞", "讲话", "发表", "会见", "调研", "宣布", "等", "及",
+                  "和", "与", "一行", "带队", "作", "做")
 
 # Words that end a name on its left (a verb or a function word before the name).
 LEFT_STOP = (

@@ -33,16 +33,22 @@ def org_parents(ps, lk) -> None:
                 c.fields["within"] = parent
 
 
+# A government's own posts: after 、 they belong to the place's government, not to the body
+# named before the first post (天津市委常委、常务副市长马顺清).
+GOVERNMENT_ROLES = ("省长", "副省长", "常务副省长", "市长", "副市长", "常务副市长", "区长", "副区长",
+                    "县长", "副县长")
+
+
 def memberships(ps, lk) -> None:
-    """People with a position: ORG + ROLE + NAME -> person, role, membership."""
+    """People with a position: ORG + ROLE + NAME -> person, role, membership; ORG + ROLE兼ROLE +
+    NAME gives both positions at ORG."""
     orgs = of_section(ps, lk, "organizations")
     for s, k in ps.keyed:
         if lk.section(k) != "people" or "role" not in s.attrs:
             continue
         lk.people[s.text] = k
-        role = s.attrs["role"]
-        role_key = lk.role(role)
-        rs = s.attrs["role_start"]
+        roles = s.attrs.get("roles") or [(s.attrs["role"], s.attrs["role_start"])]
+        rs = roles[0][1]
         org = None
         conf = 0.85
         for os_, ok in reversed(orgs):
@@ -56,14 +62,20 @@ def memberships(ps, lk) -> None:
             conf = 0.6
         if org is None:
             continue
-        lk.found.append(("membership", k, role, org[1], conf))
-        if lk.seen_fact(("memberships", k, org[1], role_key)):
-            continue
-        mk = lk.keys.make(f"{k}-{org[1]}"[:60])
-        lk.cands[mk] = Candidate(
-            "memberships", mk, {"person": k, "organization": org[1], "role": role_key},
-            [(ps.para.para, ps.off + org[0].start, ps.off + s.end)], conf,
-            ["membership: person, role and organisation as the text states them"])
+        if s.conf < 0.85:
+            conf = min(conf, 0.75)  # the second name of a list after the position
+        for i, (role, at) in enumerate(roles):
+            if i and ps.text[at - 1] == "、" and role in GOVERNMENT_ROLES:
+                continue
+            role_key = lk.role(role)
+            lk.found.append(("membership", k, role, org[1], conf))
+            if lk.seen_fact(("memberships", k, org[1], role_key)):
+                continue
+            mk = lk.keys.make(f"{k}-{org[1]}"[:60])
+            lk.cands[mk] = Candidate(
+                "memberships", mk, {"person": k, "organization": org[1], "role": role_key},
+                [(ps.para.para, ps.off + org[0].start, ps.off + s.end)], conf,
+                ["membership: person, role and organisation as the text states them"])
 
 
 def documents(ps, lk) -> None:
