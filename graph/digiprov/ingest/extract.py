@@ -359,7 +359,8 @@ STRONG_ORG = ("集团", "公司", "交易所", "实验室", "大学", "研究院
 # holds no verb or particle and ends where a role, a verb or punctuation follows.
 MINISTRY_UNIT_RE = re.compile(
     r"(?:[\u4e00-\u9fff](?<![了的在对将以为把从被是等])){2,12}?(?:司|局|发展中心|中心|办公室|处)"
-    r"(?=副?(?:司长|局长|处长|主任|巡视员|书记)|[，。、；：,;（(“”《》和与及等的在参出主发指表介召组举负牵会联对]|$)")
+    r"(?=副?(?:司长|局长|处长|主任|巡视员|书记)|[，。、；：,;（(“”《》和与及等的在参出主发指表介召组举负牵会联对]|$|"
+    rf"[{''.join(sorted(L.SURNAMES))}][\u4e00-\u9fff]{{1,2}}副?(?:司长|局长|处长|主任|巡视员))")
 NOT_ORG_STEM = ("大数据中心", "数据中心", "产业中心", "金融中心", "贸易中心", "网络中心",
                 "制作中心", "创新中心", "融合发展创新中心", "指挥中心", "云中心", "算力中心")
 
@@ -754,7 +755,7 @@ PROG_SUFFIX = (r"(?:攻坚行动|突破行动|提升行动|专项行动|行动|�
                r"部际联席会议制度|联席会议制度|(?<=[\u4e00-\u9fff]{4})专项资金|"
                r"子系统|子平台|分平台|智能中枢|中枢(?=[，。、；,;和与及等]|$)|(?<=[数据城市智])大脑|"
                r"平台(?!渠道|即服务|载体|功能|经济|企业|型|建设处)|云中心|"
-               r"云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程|"
+               r"(?<![上用])云(?=[^\u3400-\u9fff]|建设|平台|和|与|及|等|的|$)|系统工程|"
                r"系统(?![性化地内外工集])|(?<=[\u3400-\u9fff])APP|改革试点|制度改革|"
                r"(?<=[\u4e00-\u9fff]{6})试点(?=工作)|试点(?!工作|城市|地区)|"
                r"(?:政务服务|门户|(?<=[\u4e00-\u9fff])服务)网(?![络点站格])|(?<=[省市])政务网)")
@@ -983,6 +984,11 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                 continue
         if sec_of(suffix) == "platforms" and common_noun(re.sub(r"^新型", "", name)):
             continue  # 地理信息系统, 新型电力系统: the dictionary's word for a kind of system
+        # 基于工业互联网平台的…: what something is built on is a kind of platform; an ecosystem
+        # (生态系统) is no system anyone runs.
+        if text[max(0, start0 - 2):start0] == "基于" or name.startswith("基于") or \
+                name.endswith("生态系统"):
+            continue
         # 以工业互联网平台为载体: a role a kind of platform plays.
         if (text[max(0, start0 - 1):start0] == "以" or name.startswith("以")) and re.match(
                 r"为(载体|支撑|抓手|依托|基础|纽带|手段|平台)", text[m.end():m.end() + 3]):
@@ -1073,6 +1079,8 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
         if not free(m.start(), m.end()):
             continue
         clause = text[clause_bounds(text, m.start()):m.start()]
+        if clause.endswith("从") or text.startswith("到", m.end()):
+            continue  # 实现从“跟跑”、“并跑”到“领跑”: the stages of a path, not names
         if not re.search(r"(推动|推进|推行|深化|实施|开展|深入推进|实现|完善|落实)", clause) \
                 and not text.startswith("等", m.end()):
             continue
@@ -1182,13 +1190,16 @@ def find_programmes(text: str, in_titles: list[tuple[int, int]]) -> list[Span]:
                             {"type": "programme"}))
             taken.append((m.start(), m.end()))
     # X强国/X强省/X强市 are strategies by name (网络强国, 制造强省, 工业强市).
+    last_strong = -1
     for m in re.finditer(rf"([{CJK}]{{2,4}}?)强(国|省|市)(战略)?", text):
         s0 = strip_lead(text, m.start(), m.end())
-        verb = re.search("(建设|推进|加快|实现|迈向|打造|实施)$", text[max(0, s0 - 2):s0])
+        verb = re.search("(建设|推进|加快|实现|迈向|打造|实施)$", text[max(0, s0 - 2):s0]) or \
+            (s0 == last_strong + 1 and text[s0 - 1] in "和与及、")  # 制造强国和网络强国
         if not free(s0, m.end()) or not token_edge(text, m.end()) or not (verb or m.group(3)):
             continue
         out.append(Span("programmes", text[s0:m.end()], s0, m.end(), 0.7, {"type": "strategy"}))
         taken.append((s0, m.end()))
+        last_strong = m.end()
     # 数字 + place: 数字山东, 数字浙江, 数字烟台 (the provincial digital programmes).
     for m in re.finditer("数字(" + "|".join(sorted(PLACE_SHORT | {"中国"}, key=len,
                                                    reverse=True)) + ")",

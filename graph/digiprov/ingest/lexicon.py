@@ -138,6 +138,8 @@ DOC_TYPES: list[tuple[str, str, str]] = [
     ("指南", "doctype-guidelines", "Guidelines"),
     ("细则", "doctype-rules", "Detailed rules"),
     ("批复", "doctype-reply", "Official reply"),
+    ("白皮书", "doctype-white-paper", "White paper"),
+    ("蓝皮书", "doctype-blue-book", "Blue book"),
     ("法", "doctype-law", "Law"),
 ]
 # The zh label each concept key carries in the seeds (a suffix like 管理办法 maps to 办法).
@@ -353,7 +355,8 @@ SURNAMES = set(
 SPEECH_VERBS = ("提到", "指出", "表示", "介绍", "说", "认为", "强调", "给出", "称", "谈到", "透露")
 # What a named official does next in a news report (局长韩夏出席…, 司长谢少锋参加…).
 OFFICIAL_VERBS = ("出席", "参加", "主持", "致辞", "讲话", "发表", "会见", "调研", "宣布", "等", "及",
-                  "和", "与", "一行", "带队", "作", "做")
+                  "和", "与", "一行", "带队", "作", "做", "针对", "就", "在", "对", "向", "代表",
+                  "率", "主持")
 
 # Words that end a name on its left (a verb or a function word before the name).
 LEFT_STOP = (
