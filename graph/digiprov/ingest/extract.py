@@ -243,6 +243,10 @@ def find_titles(text: str) -> list[Span]:
     for m in TITLE_RE.finditer(text):
         title = m.group(1).strip()
         dt = doc_type(title.replace("<", "").replace(">", ""))
+        if dt is None and PERIOD_RE.search(title) and re.search(
+                r"[\u4e00-\u9fff]{4}(行动|工程)$", PERIOD_RE.sub("", title)):
+            # 《智能硬件产业创新发展专项行动（2016-2018年）》: a programme's document, its period given
+            dt = ("行动", "doctype-action-programme", "Action programme")
         attrs: dict = {}
         if dt is None or len(PERIOD_RE.sub("", title)) - len(dt[0]) < 2:
             continue
