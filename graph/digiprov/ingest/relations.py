@@ -35,8 +35,8 @@ def org_parents(ps, lk) -> None:
 
 # A government's own posts: after 、 they belong to the place's government, not to the body
 # named before the first post (天津市委常委、常务副市长马顺清).
-GOVERNMENT_ROLES = ("省长", "副省长", "常务副省长", "市长", "副市长", "常务副市长", "区长", "副区长",
-                    "县长", "副县长")
+GOVERNMENT_ROLES = ("省长", "副省长", "常务副省长", "市长", "副市长", "常务副市长",
+                    "区长", "副区长", "县长", "副县长")
 
 
 def memberships(ps, lk) -> None:
