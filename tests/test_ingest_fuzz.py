@@ -161,8 +161,9 @@ def test_devset_split_and_gold_files_are_complete():
     assert all(len(r) == 11 for r in rows)
     halves = {r[0]: r[1] for r in rows}
     assert set(halves.values()) == {"tune", "test"}
-    assert sum(h == "test" for h in halves.values()) >= 13 and len(halves) >= 43
-    # The later test texts are reported apart from the first seven.
-    assert {r[10] for r in rows if r[1] == "test"} == {"1", "3"}
+    assert sum(h == "test" for h in halves.values()) >= 18 and len(halves) >= 54
+    # Each test batch is reported apart (batch 6 was added and scored once, at the end of a round).
+    assert {r[10] for r in rows if r[1] == "test"} == {"1", "3", "6"}
+    assert sum(r[1] == "tune" and r[10] == "5" for r in rows) == 6
     for stem in halves:
         assert read_gold(gold / f"{stem}.tsv"), stem
