@@ -25,7 +25,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from . import paths, registry
-from .seeds import CJK_RE, Evidence, Period, Record, SeedSet, resolve_period
+from .cjk import CJK_RE
+from .seeds import Evidence, Period, Record, SeedSet, resolve_period
 from .vocab import (
     DCTERMS,
     DEF_NS,

@@ -32,6 +32,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+from .cjk import CJK_RE
 from .errors import EntityNotFound
 
 FUZZY_ACCEPT = 0.85
@@ -41,13 +42,12 @@ MAX_READINGS = 16  # polyphonic combinations kept per name
 MAX_POLYPHONIC_CHARS = 8  # longer names get only pypinyin's context-aware reading
 TIERS = ("iri", "label", "alias", "key", "pinyin")
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TONE_DIGITS = re.compile(r"(?<=[a-züv])[1-5]")
 _NOT_ALNUM = re.compile(r"[\W_]+")  # what str.isalnum rejects, in one C pass
 
 
 def _simplified(text: str) -> str:
-    if not _CJK.search(text):
+    if not CJK_RE.search(text):
         return text
     import zhconv
 
@@ -77,14 +77,14 @@ def pinyin_keys(text: str) -> list[str]:
     ['jinanshi', 'ji nan shi', 'jinan', 'ji nan']
     """
     text = _simplified(unicodedata.normalize("NFKC", text))
-    if not _CJK.search(text):
+    if not CJK_RE.search(text):
         return []
     from pypinyin import Style, lazy_pinyin, pinyin
 
     readings: list[list[str]] = [lazy_pinyin(text, style=Style.NORMAL, errors="default")]
     # Other readings of polyphonic characters only for short names (what people type as
     # pinyin); a long milestone title gets the context-aware reading alone.
-    if len(_CJK.findall(text)) <= MAX_POLYPHONIC_CHARS:
+    if len(CJK_RE.findall(text)) <= MAX_POLYPHONIC_CHARS:
         het = pinyin(text, style=Style.NORMAL, heteronym=True, errors="default")
         combos = 1
         for opts in het:
@@ -151,7 +151,7 @@ class Index:
             return
         self._pinyin_done = True
         for e in self.entries.values():
-            for name in [n for n in (e.label_zh, *e.aliases) if n and _CJK.search(n)]:
+            for name in [n for n in (e.label_zh, *e.aliases) if n and CJK_RE.search(n)]:
                 for k in pinyin_keys(name):
                     self._add("pinyin", k.replace(" ", ""), e.iri)
 
@@ -243,7 +243,7 @@ def _entries(obj: Any) -> list[Entry]:
         if s not in nodes or isinstance(o, str):
             continue
         if p == PREF:
-            lang = (o.lang or "").split("-")[0] or ("zh" if _CJK.search(o.value) else "en")
+            lang = (o.lang or "").split("-")[0] or ("zh" if CJK_RE.search(o.value) else "en")
             cur = labels.setdefault(s, {})
             if lang not in cur or o.value < cur[lang]:  # same choice as the projection
                 cur[lang] = o.value
@@ -293,7 +293,7 @@ def _ox_entries(store: Any) -> list[Entry]:
                 continue
             if pred == PREF:
                 lang = (lit.lang or "").split("-")[0] or (
-                    "zh" if _CJK.search(lit.value) else "en")
+                    "zh" if CJK_RE.search(lit.value) else "en")
                 cur = labels.setdefault(s, {})
                 if lang not in cur or lit.value < cur[lang]:
                     cur[lang] = lit.value

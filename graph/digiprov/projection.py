@@ -44,77 +44,40 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import registry as _registry
+from .cjk import has_cjk
 from .terms import local_name
-from .vocab import DEF_NS, PREFIXES, curie
+from .vocab import (DEF_NS, PREFIXES, XSD_DECIMAL_TYPES, XSD_INTEGER_TYPES, curie, expand,
+                    iri)
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PREF, ALT = SKOS + "prefLabel", SKOS + "altLabel"
-TIME = "http://www.w3.org/2006/time#"
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-OA = "http://www.w3.org/ns/oa#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCT_TITLE = "http://purl.org/dc/terms/title"
-DP_THEME = DEF_NS + "theme"
+# Namespaces and terms as plain strings (the reader compares str, never builds rdflib terms).
+SKOS, TIME, OA, XSD = (PREFIXES[p] for p in ("skos", "time", "oa", "xsd"))
+RDF_TYPE, RDFS_LABEL = iri("rdf:type"), iri("rdfs:label")
+PREF, ALT = iri("skos:prefLabel"), iri("skos:altLabel")
+PROV_DERIVED = iri("prov:wasDerivedFrom")
+DCT_TITLE = iri("dcterms:title")
+DP_THEME = iri("dp:theme")
 ONTOLOGY_GRAPH = DEF_NS
 
 # Never nodes, never folded: provenance bookkeeping, SKOS schemes, OWL-Time instants.
-EXCLUDED_CLASSES = frozenset({
-    DEF_NS + "Statement", DEF_NS + "SourceDocument", OA + "TextPositionSelector",
-    SKOS + "ConceptScheme", TIME + "Instant",
-} | set(_registry.BOOKKEEPING_CLASSES))
+EXCLUDED_CLASSES = frozenset(_registry.BOOKKEEPING_CLASSES)
 # Not nodes: where a node points at one, its label (and a period's dates) go into props.
-FOLDED_CLASSES = frozenset({
-    TIME + "ProperInterval", DEF_NS + "Unit", DEF_NS + "Qualifier", DEF_NS + "DocumentType",
-} | set(_registry.FOLDED_CLASSES))
-NARY_CLASSES = ("Membership", "Milestone", "Observation", "Quotation", "Recognition")
+FOLDED_CLASSES = frozenset(_registry.FOLDED_CLASSES)
+NARY_CLASSES = _registry.NARY_CLASSES
 
-# Labels for the standard predicates the ontology reuses without labelling them.
-STANDARD_LABELS: dict[str, tuple[str, str]] = {
-    "schema:containedInPlace": ("位于", "contained in"),
-    "schema:attendee": ("出席", "attendee"),
-    "schema:organizer": ("主办", "organizer"),
-    "schema:location": ("地点", "location"),
-    "schema:spokenByCharacter": ("讲话人", "spoken by"),
-    "org:subOrganizationOf": ("隶属于", "sub-organization of"),
-    "org:unitOf": ("内设于", "unit of"),
-    "org:member": ("成员", "member"),
-    "org:organization": ("任职机构", "organization"),
-    "org:role": ("职务", "role"),
-    "dcterms:spatial": ("适用地域", "spatial coverage"),
-    "dcterms:temporal": ("期间", "period"),
-    "eli:passed_by": ("发布机关", "passed by"),
-    "eli:based_on": ("依据", "based on"),
-    "eli:type_document": ("文件类型", "document type"),
-    "eli:date_document": ("发布日期", "document date"),
-    "sdmx-dimension:refArea": ("地区", "reference area"),
-    "sdmx-dimension:refPeriod": ("统计期", "reference period"),
-    "sdmx-attribute:unitMeasure": ("单位", "unit"),
-    "sdmx-measure:obsValue": ("数值", "value"),
-    "skos:exactMatch": ("等同于", "exact match"),
-    "skos:inScheme": ("所属方案", "in scheme"),
-    "skos:definition": ("定义", "definition"),
-    "skos:note": ("说明", "note"),
-    "schema:startDate": ("日期", "date"),
-}
+# Labels of predicates the ontology graph does not label (the registry's one table).
+STANDARD_LABELS: dict[str, tuple[str, str]] = _registry.PREDICATE_LABELS
 
 # n-ary class -> (anchor predicates in order of preference, target predicates in order of
-# preference; the first target predicate with a value wins, except Observation which links
-# its area to both the indicator and what the value is about).
+# preference), from the registry's Collapse rules: the first target predicate with a value
+# wins, except for classes in _ALL_TARGETS (Observation links its area to both the indicator
+# and what the value is about).
 COLLAPSE_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "Membership": (("org:member",), ("org:organization",)),
-    "Milestone": (("dp:responsibleAgent", "dp:partOf"), ("dp:concerns", "dp:partOf")),
-    "Observation": (("sdmx-dimension:refArea", "dp:about"), ("dp:indicator", "dp:about")),
-    "Quotation": (("schema:spokenByCharacter",), ("dp:concerns",)),
-    "Recognition": (("dp:recipient",), ("dp:designation",)),
-}
-_ALL_TARGETS = {"Observation"}
+    c.name: (c.collapse.anchors, c.collapse.targets)
+    for c in _registry.CLASSES.values() if c.collapse}
+_ALL_TARGETS = {c.name for c in _registry.CLASSES.values() if c.collapse and c.collapse.all_targets}
 
-_INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                                "positiveInteger", "negativeInteger", "nonPositiveInteger",
-                                "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-_FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
+_INT_TYPES = XSD_INTEGER_TYPES
+_FLOAT_TYPES = XSD_DECIMAL_TYPES
 
 
 class Lit(NamedTuple):
@@ -130,12 +93,6 @@ Term = str | Lit  # IRIs (and "_:bnode") are plain str
 
 # Cached: the projection calls it once per quad.
 short = lru_cache(maxsize=4096)(curie)
-
-
-def expand(curie: str) -> str:
-    prefix, _, rest = curie.partition(":")
-    ns = PREFIXES.get(prefix)
-    return ns + rest if ns and not rest.startswith("//") else curie
 
 
 def py_value(lit: Lit) -> Any:
@@ -268,7 +225,7 @@ class _Context:
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
         for s, _p, o, g in raw_quads(ds, p=PREF):
             if g != ONTOLOGY_GRAPH and isinstance(o, Lit):
-                lg = (o.lang or "").split("-")[0] or ("zh" if _has_cjk(o.value) else "en")
+                lg = (o.lang or "").split("-")[0] or ("zh" if has_cjk(o.value) else "en")
                 cur = self.labels[s].get(lg)
                 if cur is None or o.value < cur:  # deterministic when a language repeats
                     self.labels[s][lg] = o.value
@@ -342,10 +299,6 @@ class _Context:
             got = self._pred_cache[iri] = (lab.get("zh") or zh0 or name,
                                            lab.get("en") or en0 or name)
         return got
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 def project(ds: Any, *, nary: str = "keep", lang: str = "zh"):
@@ -1196,7 +1149,7 @@ def _build_bulk_rows(store: Any, ds: Any, lang: str, wanted: list[str], labels_q
     for s, lab in rows(labels_q):
         lit = tsv_term(lab)
         value, tag = lit.value, lit.lang
-        lg = (tag or "").split("-")[0] or ("zh" if _has_cjk(value) else "en")
+        lg = (tag or "").split("-")[0] or ("zh" if has_cjk(value) else "en")
         by_lang = labels[_subject(s)]
         cur = by_lang.get(lg)
         if cur is None or value < cur:
@@ -1426,7 +1379,7 @@ class SubjectReader:
                    [(p, o, g) for _s, p, o, g in raw_quads(self.ds, s=s, p=PREF)])
             for _p, o, g in src:
                 if g != ONTOLOGY_GRAPH and isinstance(o, Lit):
-                    lg = (o.lang or "").split("-")[0] or ("zh" if _has_cjk(o.value) else "en")
+                    lg = (o.lang or "").split("-")[0] or ("zh" if has_cjk(o.value) else "en")
                     if lg not in got or o.value < got[lg]:
                         got[lg] = o.value
             self._labels[s] = got

@@ -1,108 +1,172 @@
 """Every entity section and class of the model, described once.
 
 The seed loader (``seeds.SECTIONS``), the builder (IRI segments, ``rdf:type``, the graph a
-curated field goes to) and the docs derive their tables from here; the view, projection,
-gazetteer and evaluation are meant to follow (their ``style``, ``neo4j`` and ``ingest`` columns
-are already here). ``docs/extending.md`` says how to add a section.
+curated field goes to), the projection (which classes are nodes, folded or n-ary, how an
+n-ary node collapses into edges), the view (colour, shape and family of each class), the Neo4j
+labels, the docs and ``scripts/synth`` derive their tables from here, and every consumer
+labels predicates from the one ``PREDICATE_LABELS`` table. ``docs/extending.md`` says how to
+add a section.
 
-Stdlib only: the CLI imports this at start-up.
+Stdlib only: light modules (the vocabulary's plain strings included) import it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DEF_NS = "https://w3id.org/digiprov/def/"
+from .vocab import DEF_NS, curie, iri
 
 # ------------------------------------------------------------------ classes
+
+# The view's families: each class is drawn in one (its hue and its region of the canvas), and
+# the legend groups classes by them. "other" holds what the view does not group.
+FAMILIES: dict[str, tuple[str, str]] = {
+    "places": ("地区", "Places"),
+    "organisations": ("机构与人员", "Organisations and people"),
+    "programmes": ("规划、工程与平台", "Programmes and platforms"),
+    "documents": ("政策文件", "Policy documents"),
+    "indicators": ("指标", "Indicators"),
+    "events": ("活动与讲话", "Events and quotes"),
+    "other": ("其他", "Other"),
+}
+
+
+@dataclass(frozen=True)
+class Collapse:
+    """How an n-ary node becomes edges when the projection collapses it: an edge from the
+    first anchor predicate with a value to the first target predicate with one (to every
+    target predicate's values with ``all_targets``); predicates as prefixed names."""
+
+    anchors: tuple[str, ...]
+    targets: tuple[str, ...]
+    all_targets: bool = False
 
 
 @dataclass(frozen=True)
 class ClassInfo:
-    """One ``dp:`` class: its labels (the ontology's rdfs:label), how the view draws it
-    (``style`` is a family: place, org, person, ...), its Neo4j label and whether it is an
-    n-ary fact node."""
+    """One class the data types nodes with: its labels (for ``dp:`` classes the ontology's
+    rdfs:label), how the view draws it (``style`` is its family in ``FAMILIES``, ``colour`` and
+    ``shape`` a vis-network node; no colour: never drawn), its Neo4j label when that is not
+    the class name, and for n-ary fact nodes the rule that collapses them into edges."""
 
     name: str
     zh: str
     en: str
     style: str
-    nary: bool = False
+    colour: str = ""
+    shape: str = "dot"
+    collapse: Collapse | None = None
     neo4j: str = ""
+    ns: str = DEF_NS
 
     @property
     def iri(self) -> str:
-        return DEF_NS + self.name
+        return self.ns + self.name
+
+    @property
+    def nary(self) -> bool:
+        return self.collapse is not None
 
     @property
     def label(self) -> str:
+        """The Neo4j label of its nodes."""
         return self.neo4j or self.name
 
 
-def _c(name, zh, en, style, nary=False) -> ClassInfo:
-    return ClassInfo(name, zh, en, style, nary)
+def _c(name, zh, en, style, colour="", shape="dot", collapse=None) -> ClassInfo:
+    return ClassInfo(name, zh, en, style, colour, shape, collapse)
 
 
+# Shapes with the label below the node (dot, square, star, triangle, hexagon, diamond) keep
+# long Chinese labels from inflating it; a family shares a hue so the legend reads in groups.
 CLASSES: dict[str, ClassInfo] = {c.name: c for c in [
-    _c("AdministrativeArea", "行政区", "administrative area", "place"),
-    _c("Country", "国家", "country", "place"),
-    _c("Province", "省级行政区", "province", "place"),
-    _c("City", "地级市", "city", "place"),
-    _c("District", "县级行政区", "district or county", "place"),
-    _c("Organization", "组织机构", "organisation", "org"),
-    _c("GovernmentAgency", "政府部门", "government agency", "org"),
-    _c("PartyCommittee", "党委", "party committee", "org"),
-    _c("OfficeUnit", "办事机构", "office unit", "org"),
-    _c("ResearchInstitute", "研究机构", "research institute", "org"),
-    _c("Enterprise", "企业", "enterprise", "org"),
-    _c("Association", "行业协会", "association", "org"),
-    _c("Role", "职务", "position", "person"),
-    _c("Person", "人物", "person", "person"),
-    _c("Membership", "任职", "membership", "person", nary=True),
-    _c("Platform", "平台", "platform", "platform"),
-    _c("PolicyDocument", "政策文件", "policy document", "document"),
-    _c("DocumentType", "文件类型", "document type", "concept"),
-    _c("Programme", "工作项目", "programme", "programme"),
-    _c("Campaign", "专项行动", "campaign", "programme"),
-    _c("Project", "工程", "project", "programme"),
-    _c("Strategy", "战略", "strategy", "programme"),
-    _c("Goal", "目标", "goal", "plan"),
-    _c("Milestone", "节点目标", "milestone", "plan", nary=True),
-    _c("Recognition", "认定", "recognition", "plan", nary=True),
-    _c("Designation", "称号", "designation", "concept"),
-    _c("Indicator", "指标", "indicator", "indicator"),
-    _c("Observation", "指标值", "observation", "indicator", nary=True),
-    _c("Unit", "计量单位", "unit", "concept"),
-    _c("Qualifier", "数值限定", "value qualifier", "concept"),
-    _c("Event", "事件", "event", "event"),
-    _c("PressConference", "新闻发布会", "press conference", "event"),
-    _c("PlenarySession", "全体会议", "plenary session", "event"),
-    _c("Meeting", "会议", "meeting", "event"),
-    _c("Quotation", "引述", "quotation", "event", nary=True),
-    _c("Theme", "领域", "theme", "theme"),
-    _c("Status", "状态", "status", "concept"),
-    _c("SourceDocument", "来源文献", "source document", "source"),
-    _c("Statement", "来源陈述", "source statement", "bookkeeping"),
-    _c("CuratedGraph", "编者整理图", "curated graph", "bookkeeping"),
+    _c("AdministrativeArea", "行政区", "administrative area", "places", "#41ae76"),
+    _c("Country", "国家", "country", "places", "#1b7837"),
+    _c("Province", "省级行政区", "province", "places", "#2ca25f"),
+    _c("City", "地级市", "city", "places", "#66c2a4"),
+    _c("District", "县级行政区", "district or county", "places", "#99d8c9"),
+    _c("Organization", "组织机构", "organisation", "organisations", "#2166ac", "square"),
+    _c("GovernmentAgency", "政府部门", "government agency", "organisations", "#4393c3",
+       "square"),
+    _c("PartyCommittee", "党委", "party committee", "organisations", "#b2182b", "square"),
+    _c("OfficeUnit", "办事机构", "office unit", "organisations", "#92c5de", "square"),
+    _c("ResearchInstitute", "研究机构", "research institute", "organisations", "#5e3c99",
+       "square"),
+    _c("Enterprise", "企业", "enterprise", "organisations", "#0571b0", "square"),
+    _c("Association", "行业协会", "association", "organisations", "#6baed6", "square"),
+    _c("Role", "职务", "position", "organisations", "#fdb863", "triangleDown"),
+    _c("Person", "人物", "person", "organisations", "#e08214", "star"),
+    _c("Membership", "任职", "membership", "organisations", "#f4a582", "triangleDown",
+       Collapse(("org:member",), ("org:organization",))),
+    _c("Platform", "平台", "platform", "programmes", "#01665e", "hexagon"),
+    _c("PolicyDocument", "政策文件", "policy document", "documents", "#8c510a", "square"),
+    _c("DocumentType", "文件类型", "document type", "documents", "#bf812d"),
+    _c("Programme", "工作项目", "programme", "programmes", "#762a83", "hexagon"),
+    _c("Campaign", "专项行动", "campaign", "programmes", "#9970ab", "hexagon"),
+    _c("Project", "工程", "project", "programmes", "#c2a5cf", "hexagon"),
+    _c("Strategy", "战略", "strategy", "programmes", "#542788", "hexagon"),
+    _c("Goal", "目标", "goal", "programmes", "#d6604d", "star"),
+    _c("Milestone", "节点目标", "milestone", "programmes", "#d73027", "diamond",
+       Collapse(("dp:responsibleAgent", "dp:partOf"), ("dp:concerns", "dp:partOf"))),
+    _c("Recognition", "认定", "recognition", "events", "#fee08b", "star",
+       Collapse(("dp:recipient",), ("dp:designation",))),
+    _c("Designation", "称号", "designation", "events", "#fdae61"),
+    _c("Indicator", "指标", "indicator", "indicators", "#35978f", "triangle"),
+    # an observation links its area to both the indicator and what the value is about
+    _c("Observation", "指标值", "observation", "indicators", "#80cdc1", "triangle",
+       Collapse(("sdmx-dimension:refArea", "dp:about"), ("dp:indicator", "dp:about"), True)),
+    _c("Unit", "计量单位", "unit", "other", "#bababa"),
+    _c("Qualifier", "数值限定", "value qualifier", "other", "#d9d9d9"),
+    _c("Event", "事件", "event", "events", "#a6611a"),
+    _c("PressConference", "新闻发布会", "press conference", "events", "#a6611a"),
+    _c("PlenarySession", "全体会议", "plenary session", "events", "#dfc27d"),
+    _c("Meeting", "会议", "meeting", "events", "#dfc27d"),
+    _c("Quotation", "引述", "quotation", "events", "#878787", "diamond",
+       Collapse(("schema:spokenByCharacter",), ("dp:concerns",))),
+    _c("Theme", "领域", "theme", "other", "#e7298a", "hexagon"),
+    _c("Status", "状态", "status", "other"),
+    _c("SourceDocument", "来源文献", "source document", "other", "#4d4d4d", "square"),
+    _c("Statement", "来源陈述", "source statement", "other", "#999999"),
+    _c("CuratedGraph", "编者整理图", "curated graph", "other"),
+]}
+# Classes of other vocabularies whose instances are entities of the graph (the builder mints a
+# post for each organisation + role a membership names).
+OTHER_CLASSES: dict[str, ClassInfo] = {c.name: c for c in [
+    ClassInfo("Post", "职位", "post", "organisations", "#fec44f", "triangleDown",
+              ns=iri("org:")),
+    # concepts of a scheme without a dp: class of their own (focus areas)
+    ClassInfo("Concept", "概念", "concept", "other", ns=iri("skos:")),
 ]}
 
-# Bookkeeping classes from other vocabularies that the builder types nodes with: never
-# entities of their own (the projection should leave them out, as it does dp:Statement).
+# Bookkeeping classes the builder types nodes with: never entities of their own (the
+# projection leaves them out).
 BOOKKEEPING_CLASSES = (
     DEF_NS + "Statement", DEF_NS + "SourceDocument", DEF_NS + "CuratedGraph",
-    "http://www.w3.org/ns/oa#SpecificResource",
-    "http://www.w3.org/ns/oa#TextPositionSelector", "http://www.w3.org/ns/oa#TextQuoteSelector",
-    "http://www.w3.org/2004/02/skos/core#ConceptScheme", "http://www.w3.org/2006/time#Instant",
-    "http://purl.org/linked-data/cube#DataSet",
+    iri("oa:SpecificResource"), iri("oa:TextPositionSelector"), iri("oa:TextQuoteSelector"),
+    iri("skos:ConceptScheme"), iri("time:Instant"), iri("qb:DataSet"),
 )
 # Classes whose instances are folded into the properties of what points at them.
 FOLDED_CLASSES = (
-    "http://www.w3.org/2006/time#ProperInterval", "http://www.w3.org/2006/time#Interval",
+    iri("time:ProperInterval"), iri("time:Interval"),
     DEF_NS + "Unit", DEF_NS + "Qualifier", DEF_NS + "DocumentType", DEF_NS + "Status",
 )
+# n-ary fact nodes, by local name (each has a Collapse rule).
+NARY_CLASSES = tuple(c.name for c in CLASSES.values() if c.nary)
 # Life-cycle stages (dp:status values): built-in concepts of the scheme ``statuses``.
 STATUSES = {"planned": ("规划中", "planned"), "operating": ("运行中", "operating"),
             "established": ("已成立", "established")}
+
+
+def class_info(name: str) -> ClassInfo | None:
+    """The entry of a class by its local name (``dp:`` classes, then ``OTHER_CLASSES``)."""
+    return CLASSES.get(name) or OTHER_CLASSES.get(name)
+
+
+def class_label(name: str) -> tuple[str, str]:
+    """(zh, en) of a class by local name; an unknown class is its own label."""
+    info = class_info(name)
+    return (info.zh, info.en) if info else (name, name)
+
 
 # ------------------------------------------------------------------ sections
 
@@ -277,7 +341,8 @@ def curated_graph_tail(field_name: str) -> str:
 
 # One zh/en label per predicate the dataset uses (prefixed names). dp: terms repeat the
 # ontology's rdfs:label (a test keeps the two equal); standard terms are labelled here once,
-# so the view, the projection and analytics need not keep tables of their own.
+# and the view, the projection (so analytics' paths) and the docs all read this table. A label
+# reads as the relation from subject to object, as in "济南市 —位于→ 山东省".
 PREDICATE_LABELS: dict[str, tuple[str, str]] = {
     # dp:
     "dp:areaCode": ("行政区划代码", "area code"),
@@ -334,7 +399,9 @@ PREDICATE_LABELS: dict[str, tuple[str, str]] = {
     "schema:startDate": ("日期", "date"),
     "schema:spokenByCharacter": ("讲话人", "spoken by"),
     "schema:url": ("网址", "URL"),
-    "org:subOrganizationOf": ("上级机构", "sub-organization of"),
+    # ORG: X subOrganizationOf Y when Y contains X (any kind of organisation); X unitOf Y, its
+    # sub-property, when X is a unit inside organisation Y (a department of a bureau).
+    "org:subOrganizationOf": ("隶属于", "sub-organization of"),
     "org:unitOf": ("内设于", "unit of"),
     "org:member": ("成员", "member"),
     "org:organization": ("任职机构", "organization"),
@@ -373,6 +440,14 @@ PREDICATE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def predicate_label(key: str) -> tuple[str, str] | None:
+    """(zh, en) of a predicate by prefixed name (``org:unitOf``) or full IRI; None if unknown."""
+    got = PREDICATE_LABELS.get(key)
+    if got is None and "://" in key:
+        got = PREDICATE_LABELS.get(curie(key))
+    return got
+
+
 def section_of_segment(segment: str) -> str | None:
     """``org`` -> ``organizations`` (the inverse of the IRI segment column)."""
     for s in SECTIONS.values():
@@ -391,5 +466,6 @@ def class_section(cls: str) -> str | None:
 
 __all__ = ["CLASSES", "SECTIONS", "COMMON", "TARGET", "PREDICATE_LABELS", "AUTHORITIES",
            "CURATED_AUTHORITY", "CURATION", "STATED_PHRASES", "NAMED_SECTIONS",
-           "BOOKKEEPING_CLASSES", "FOLDED_CLASSES", "ClassInfo", "Section", "Authority",
-           "section_of_segment", "class_section", "curated_graph_tail"]
+           "BOOKKEEPING_CLASSES", "FOLDED_CLASSES", "NARY_CLASSES", "OTHER_CLASSES", "FAMILIES",
+           "ClassInfo", "Collapse", "Section", "Authority", "class_info", "class_label",
+           "predicate_label", "section_of_segment", "class_section", "curated_graph_tail"]

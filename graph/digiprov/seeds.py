@@ -21,10 +21,10 @@ from typing import Any
 import yaml
 
 from . import registry
+from .cjk import CJK_RE
 from .errors import SeedError
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$")
-CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Chinese text writes some names in Latin letters (GDP, 5G, COSMOPlat, Geega): one such word is
 # a zh label too; a spaced phrase ("Lian Kai") is English or pinyin. shapes.ttl says the same.
 LATIN_NAME_RE = re.compile(r"^[0-9+.&'-]*[A-Za-z][A-Za-z0-9+.&'-]*$")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_file
+from .cjk import CJK_RE
 from .errors import EntityNotFound, InputError, QueryError
 from .terms import local_name
 from .vocab import DEF_NS
@@ -103,7 +104,6 @@ STD_LABELS: dict[str, tuple[str, str]] = {
     "theme": ("领域", "theme"), "Concept": ("概念", "concept"), "Thing": ("其他", "other"),
 }
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SEARCH_STRIP = re.compile(r"[\s'’\-_·.]+")
 
 
@@ -166,7 +166,7 @@ def wrap_label(text: str, *, width: int | None = None, max_lines: int = 3) -> st
     text = " ".join(str(text).split())
     if not text:
         return ""
-    cjk = bool(_CJK.search(text))
+    cjk = bool(CJK_RE.search(text))
     width = width or (12 if cjk else 22)
     lines: list[str] = []
     if cjk:
@@ -285,7 +285,7 @@ def _pinyin_keys_fn():
 
     @lru_cache(maxsize=65536)
     def char_py(ch: str) -> str:
-        return lazy_pinyin(ch, style=Style.NORMAL)[0] if _CJK.match(ch) else ch
+        return lazy_pinyin(ch, style=Style.NORMAL)[0] if CJK_RE.match(ch) else ch
 
     def keys(text: str) -> list[str]:
         if len(text) <= PINYIN_FULL_MAX:
@@ -599,7 +599,7 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
             theme_set.setdefault(t, None)
         keys = {search_key(x) for x in [zh, en, *aliases] if x}
         for text in [zh, *aliases]:
-            if text and _CJK.search(text):
+            if text and CJK_RE.search(text):
                 keys.update(search_key(k) for k in pinyin_keys(text) if k)
         keys.discard("")
         plist = []
@@ -680,7 +680,7 @@ def view_payload(G, *, labels: dict[str, tuple[str, str]] | None = None, lang: s
 def _canvas_label(label: str, detail: str, lang: str) -> str:
     # an observation's label usually states its value already; add only what it lacks
     extra = [p for p in detail.split(" · ") if p and p not in label
-             and (lang == "zh" or not _CJK.search(p))]  # an English label gets no Chinese
+             and (lang == "zh" or not CJK_RE.search(p))]  # an English label gets no Chinese
     text = wrap_label(label, max_lines=2 if extra else 3)
     return text + ("\n" + " · ".join(extra) if extra else "")
 
