@@ -41,6 +41,13 @@ RDF_FORMATS: dict[str, RdfFormat] = {
     "rdfxml": RdfFormat("RDF_XML", "xml", False, ".rdf", "application/rdf+xml"),
 }
 
+# What ``digiprov query`` (and the endpoint) can write: SELECT/ASK results, or for
+# CONSTRUCT/DESCRIBE one of the RDF formats above. Here, not in sparql.py, so the CLI can
+# offer the choices without importing the query engine.
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("turtle", "trig", "nt", "jsonld", "rdfxml")
+QUERY_FORMATS = SELECT_FORMATS + GRAPH_FORMATS
+
 
 @dataclass(frozen=True)
 class Format:
@@ -95,5 +102,6 @@ def export(ds: DigiDataset, fmt: str, dest: str | Path | None, **options) -> str
     return fn(ds, None if dest in (None, "-") else Path(dest), **options)
 
 
-__all__ = ["FORMATS", "Format", "RDF_FORMATS", "RdfFormat", "export", "register_format",
+__all__ = ["FORMATS", "Format", "RDF_FORMATS", "RdfFormat", "SELECT_FORMATS", "GRAPH_FORMATS",
+           "QUERY_FORMATS", "export", "register_format",
            "write_rdf"]

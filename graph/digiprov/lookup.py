@@ -34,6 +34,7 @@ from typing import Any
 
 from .cjk import CJK_RE
 from .errors import EntityNotFound
+from .vocab import DEF_NS, id_namespace
 
 FUZZY_ACCEPT = 0.85
 FUZZY_CUTOFF = 0.5
@@ -334,7 +335,7 @@ def _direct(ds: Any, text: str) -> tuple[str, list[str]]:
         for lang in ("zh", "en", None):
             lit = Lit(t, None, lang)
             for s, _p, _o, g in raw_quads(ds, p=pred, o=lit):
-                if g != "https://w3id.org/digiprov/def/" and reader.is_node(s):
+                if g != DEF_NS and reader.is_node(s):
                     hits.add(s)
         if hits:
             return tier, sorted(hits)
@@ -345,7 +346,7 @@ def _id_iris(ds: Any, tail: str) -> list[str]:
     """Candidate IRIs for an ``/id/`` tail such as ``place/jinan``."""
     if "/" not in tail or " " in tail or "://" in tail:
         return []
-    bases = {"https://w3id.org/digiprov/id/"}
+    bases = {id_namespace()}
     base = (getattr(ds, "manifest", None) or {}).get("base")
     if isinstance(base, str):
         bases.add(base.rstrip("/") + "/id/")

@@ -32,9 +32,10 @@ from rdflib.term import Node
 
 from .errors import DigiprovError, InputError, QueryError, StoreError
 from .store import DigiDataset, QueryResult
+from .vocab import SERVICE_NS
 
 DRAIN_LIMIT = 64 << 20  # larger refused bodies are not read: the connection is dropped
-SD_NS = "http://www.w3.org/ns/sparql-service-description#"
+SD_NS = SERVICE_NS["sd"]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SELECT_TYPES = [  # offered media types, server preference first
     ("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
@@ -341,7 +342,7 @@ class SparqlApp:
         from .exporters import RDF_FORMATS
 
         sd = Namespace(SD_NS)
-        formats = Namespace("http://www.w3.org/ns/formats/")
+        formats = Namespace(SERVICE_NS["formats"])
         g = Graph()
         g.bind("sd", sd)
         g.bind("formats", formats)
@@ -356,7 +357,7 @@ class SparqlApp:
             g.add((svc, sd.supportedLanguage, sd.SPARQL11Update))
         g.add((svc, sd.feature, sd.UnionDefaultGraph))
         g.add((svc, sd.defaultEntailmentRegime,
-               URIRef("http://www.w3.org/ns/entailment/Simple")))
+               URIRef(SERVICE_NS["entailment"] + "Simple")))
         for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                      "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "TriG", "RDF_XML"):
             g.add((svc, sd.resultFormat, formats[name]))

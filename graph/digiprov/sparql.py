@@ -35,16 +35,13 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import InputError, QueryError, RemoteError
-from .exporters import RDF_FORMATS
+from .exporters import GRAPH_FORMATS, RDF_FORMATS, SELECT_FORMATS
+from .exporters import QUERY_FORMATS as FORMATS
 from .sparqltext import _IRI_BAD, _strip_strings_comments, bind_as_values, nt_term, with_prologue
 from .store import DigiDataset, QueryResult
-from .vocab import PREFIXES, XSD
+from .vocab import PREFIXES, SERVICE_NS, XSD
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
-
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("turtle", "trig", "nt", "jsonld", "rdfxml")
-FORMATS = SELECT_FORMATS + GRAPH_FORMATS
 
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -468,7 +465,7 @@ def _x(s: str, attr: bool = False) -> str:
 
 def results_xml(res: QueryResult) -> str:
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+           f'<sparql xmlns="{SERVICE_NS["sparql-results"]}">', "  <head>"]
     if res.kind == "ask":
         out += ["  </head>", f"  <boolean>{'true' if res.boolean else 'false'}</boolean>",
                 "</sparql>"]

@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from . import paths
-from .vocab import SKOS, curie
+from .vocab import SKOS, curie, iri
 
 
 @dataclass(frozen=True)
@@ -159,8 +159,8 @@ def _run_check(ds, union, check: dict):
 
     inner = re.sub(r"\$this\b", "?this", check["select"])
     targets = " UNION ".join(
-        f"{{ ?this <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
-        f"<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{t}> }}" for t in check["targets"])
+        f"{{ ?this <{iri('rdf:type')}>/<{iri('rdfs:subClassOf')}>* <{t}> }}"
+        for t in check["targets"])
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in check["prefixes"].items())
     # The constraint's own prefixes come first; the body becomes a subquery.
     head, sep, rest = re.split(r"(?i)(\bselect\b)", inner, maxsplit=1)

@@ -11,7 +11,34 @@ terms listed here and the terms defined in ``ontology/digiprov.ttl`` are the sam
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # made on first use by __getattr__ below
+    from rdflib import Namespace
+    from rdflib.namespace import (
+        DCTERMS,
+        FOAF,
+        OWL,
+        PROV,
+        RDF,
+        RDFS,
+        SKOS,
+        TIME,
+        XSD,
+        ClosedNamespace,
+    )
+
+    DP: ClosedNamespace
+    SCHEMA: Namespace
+    ORG: Namespace
+    ELI: Namespace
+    QB: Namespace
+    SDMX_ATTR: Namespace
+    SDMX_DIM: Namespace
+    SDMX_MEASURE: Namespace
+    OA: Namespace
+    WD: Namespace
+    ADMS: Namespace
 
 DEF_NS = "https://w3id.org/digiprov/def/"
 DEFAULT_BASE = "https://w3id.org/digiprov/"

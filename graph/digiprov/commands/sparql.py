@@ -6,7 +6,7 @@ import sys
 
 import click
 
-FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "trig", "nt", "jsonld", "rdfxml")
+from ..exporters import QUERY_FORMATS as FORMATS
 
 
 def _read_source(query: str | None, file: str | None, name: str | None,

@@ -13,16 +13,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..terms import local_name
-from ..vocab import PREFIXES, XSD
+from ..vocab import PREFIXES, XSD, XSD_DECIMAL_TYPES, XSD_INTEGER_TYPES, iri
 
 RESOURCE = "Resource"
 NODE_RESERVED = {"uri", "statements", "sources"}
 REL_PROPS = ("statements", "sources", "paragraphs", "starts", "ends", "graphs")
 
-_INT_TYPES = {str(XSD[t]) for t in (
-    "integer int long short byte nonNegativeInteger positiveInteger nonPositiveInteger "
-    "negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte gYear").split()}
-_FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
+# A year is stored as a whole number, so Cypher can compare and add years (docs/neo4j.md).
+_INT_TYPES = XSD_INTEGER_TYPES | {iri("xsd:gYear")}
+_FLOAT_TYPES = XSD_DECIMAL_TYPES
 
 
 # ------------------------------------------------------------------ names
