@@ -128,12 +128,39 @@ def test_every_class_has_a_shape_a_registry_entry_and_a_style(name, onto_graph, 
     assert info is not None, f"dp:{name} has no registry entry"
     labels = {lbl.language: str(lbl) for lbl in onto_graph.objects(cls, RDFS.label)}
     assert (info.zh, info.en) == (labels["zh"], labels["en"])
-    styles = {c.style for c in registry.CLASSES.values()}
-    assert info.style and info.style in styles
+    assert info.style in registry.FAMILIES, f"dp:{name}: unknown view family {info.style!r}"
     if info.iri not in registry.BOOKKEEPING_CLASSES + registry.FOLDED_CLASSES:
         from digiprov.view import CLASS_STYLE
 
         assert name in CLASS_STYLE, f"the view has no style for dp:{name}"
+
+
+def test_view_and_projection_read_the_registry():
+    from digiprov import projection, view
+
+    assert view.CLASS_STYLE["Milestone"] == ("#d73027", "diamond")
+    assert view.FAMILIES["places"][2] == ("AdministrativeArea", "Country", "Province", "City",
+                                          "District")
+    assert projection.NARY_CLASSES == ("Membership", "Milestone", "Recognition", "Observation",
+                                       "Quotation")
+    assert projection.COLLAPSE_RULES["Membership"] == (("org:member",), ("org:organization",))
+    assert projection._ALL_TARGETS == {"Observation"}
+
+
+def test_one_predicate_label_table():
+    # ORG: X subOrganizationOf Y when Y contains X ("X 隶属于 Y"); unitOf, its sub-property,
+    # when X is a unit inside Y. The view once called unitOf 隶属于 and analytics
+    # subOrganizationOf 隶属于; both now read the registry's table.
+    from digiprov import projection, view
+
+    assert registry.PREDICATE_LABELS["org:subOrganizationOf"] == ("隶属于", "sub-organization of")
+    assert registry.PREDICATE_LABELS["org:unitOf"] == ("内设于", "unit of")
+    assert projection.STANDARD_LABELS is registry.PREDICATE_LABELS
+    for key, lab in registry.PREDICATE_LABELS.items():
+        if not key.startswith("dp:"):
+            assert view.STD_LABELS[key.partition(":")[2]] == lab, key
+    assert registry.predicate_label("http://www.w3.org/ns/org#unitOf") == ("内设于", "unit of")
+    assert registry.predicate_label("org:noSuchTerm") is None
 
 
 def test_registry_covers_exactly_the_ontology_classes():

@@ -134,7 +134,7 @@ class LocalGraph:
         self._nbrs: dict[str, list[str]] = {}
 
     def _cls(self, n: str) -> str:
-        from .projection import local_name
+        from .terms import local_name
 
         return local_name(self.reader.cls(n) or "")
 

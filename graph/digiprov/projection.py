@@ -46,16 +46,16 @@ from typing import Any, NamedTuple
 from . import registry as _registry
 from .cjk import has_cjk
 from .terms import local_name
-from .vocab import (DEF_NS, PREFIXES, XSD_DECIMAL_TYPES, XSD_INTEGER_TYPES, curie, expand,
-                    iri)
+from .vocab import DEF_NS, PREFIXES, XSD_DECIMAL_TYPES, XSD_INTEGER_TYPES, curie, expand
+from .vocab import iri as _iri
 
 # Namespaces and terms as plain strings (the reader compares str, never builds rdflib terms).
 SKOS, TIME, OA, XSD = (PREFIXES[p] for p in ("skos", "time", "oa", "xsd"))
-RDF_TYPE, RDFS_LABEL = iri("rdf:type"), iri("rdfs:label")
-PREF, ALT = iri("skos:prefLabel"), iri("skos:altLabel")
-PROV_DERIVED = iri("prov:wasDerivedFrom")
-DCT_TITLE = iri("dcterms:title")
-DP_THEME = iri("dp:theme")
+RDF_TYPE, RDFS_LABEL = _iri("rdf:type"), _iri("rdfs:label")
+PREF, ALT = _iri("skos:prefLabel"), _iri("skos:altLabel")
+PROV_DERIVED = _iri("prov:wasDerivedFrom")
+DCT_TITLE = _iri("dcterms:title")
+DP_THEME = _iri("dp:theme")
 ONTOLOGY_GRAPH = DEF_NS
 
 # Never nodes, never folded: provenance bookkeeping, SKOS schemes, OWL-Time instants.

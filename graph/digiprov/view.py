@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import registry
 from .atomic import atomic_file
 from .cjk import CJK_RE
 from .errors import EntityNotFound, InputError, QueryError
@@ -52,57 +53,31 @@ TEMPLATE = Path(__file__).parent / "templates" / "view.html"
 VIS_VERSION = "vis-9.1.2"
 LABEL_PREDICATES = {"prefLabel", "altLabel", "label", "type"}
 
-# class local name -> (colour, vis shape). Shapes with the label below the node keep long
-# Chinese labels from inflating the node. Families share a hue so the legend reads in groups.
+# class local name -> (colour, vis shape), from the registry (a class without a colour there,
+# such as dp:Status or skos:Concept, gets a fallback colour).
 CLASS_STYLE: dict[str, tuple[str, str]] = {
-    "Country": ("#1b7837", "dot"), "Province": ("#2ca25f", "dot"),
-    "City": ("#66c2a4", "dot"), "District": ("#99d8c9", "dot"),
-    "AdministrativeArea": ("#41ae76", "dot"),
-    "Organization": ("#2166ac", "square"), "GovernmentAgency": ("#4393c3", "square"),
-    "PartyCommittee": ("#b2182b", "square"), "OfficeUnit": ("#92c5de", "square"),
-    "ResearchInstitute": ("#5e3c99", "square"), "Enterprise": ("#0571b0", "square"),
-    "Association": ("#6baed6", "square"),
-    "Person": ("#e08214", "star"), "Role": ("#fdb863", "triangleDown"),
-    "Post": ("#fec44f", "triangleDown"),
-    "Membership": ("#f4a582", "triangleDown"),
-    "Platform": ("#01665e", "hexagon"),
-    "PolicyDocument": ("#8c510a", "square"), "DocumentType": ("#bf812d", "dot"),
-    "Programme": ("#762a83", "hexagon"), "Campaign": ("#9970ab", "hexagon"),
-    "Project": ("#c2a5cf", "hexagon"), "Strategy": ("#542788", "hexagon"),
-    "Goal": ("#d6604d", "star"), "Milestone": ("#d73027", "diamond"),
-    "Recognition": ("#fee08b", "star"), "Designation": ("#fdae61", "dot"),
-    "Indicator": ("#35978f", "triangle"), "Observation": ("#80cdc1", "triangle"),
-    "Unit": ("#bababa", "dot"), "Qualifier": ("#d9d9d9", "dot"),
-    "Event": ("#a6611a", "dot"), "PressConference": ("#a6611a", "dot"),
-    "PlenarySession": ("#dfc27d", "dot"), "Meeting": ("#dfc27d", "dot"),
-    "Quotation": ("#878787", "diamond"), "Theme": ("#e7298a", "hexagon"),
-    "SourceDocument": ("#4d4d4d", "square"), "Statement": ("#999999", "dot"),
-}
+    c.name: (c.colour, c.shape)
+    for c in (*registry.CLASSES.values(), *registry.OTHER_CLASSES.values()) if c.colour}
 FALLBACK_COLOURS = ["#7570b3", "#1b9e77", "#d95f02", "#e6ab02", "#66a61e", "#a6761d",
                     "#666666", "#e7298a"]
 
-# Labels for the standard (non-dp:) predicates the ontology graph does not label.
-STD_LABELS: dict[str, tuple[str, str]] = {
-    "containedInPlace": ("位于", "contained in"), "spatial": ("地域", "spatial coverage"),
-    "temporal": ("时期", "period"), "unitMeasure": ("单位", "unit"),
-    "refArea": ("地区", "area"), "refPeriod": ("统计时期", "reference period"),
-    "obsValue": ("数值", "value"), "member": ("成员", "member"),
-    "organization": ("机构", "organisation"), "role": ("职务", "role"),
-    "subOrganizationOf": ("上级机构", "part of organisation"), "unitOf": ("隶属于", "unit of"),
-    "wasDerivedFrom": ("来源", "derived from"), "spokenByCharacter": ("发言人", "spoken by"),
-    "startDate": ("日期", "date"), "attendee": ("参加者", "attendee"),
-    "location": ("地点", "location"), "organizer": ("主办", "organiser"),
-    "passed_by": ("发布机关", "passed by"), "type_document": ("文件类型", "document type"),
-    "based_on": ("依据", "based on"), "date_document": ("成文日期", "document date"),
-    "title": ("标题", "title"), "issued": ("发布日期", "issued"),
-    "publisher": ("发布者", "publisher"), "description": ("描述", "description"),
-    "exactMatch": ("对应", "exact match"), "inScheme": ("所属方案", "in scheme"),
-    "notation": ("代码", "notation"), "note": ("备注", "note"),
-    "definition": ("定义", "definition"), "comment": ("说明", "comment"),
-    "hasBeginning": ("开始", "begins"), "hasEnd": ("结束", "ends"),
-    "inXSDDate": ("日期", "date"), "member_of": ("成员", "member of"),
-    "theme": ("领域", "theme"), "Concept": ("概念", "concept"), "Thing": ("其他", "other"),
-}
+
+def _std_labels() -> dict[str, tuple[str, str]]:
+    # The page names predicates by local name; the registry's one table, dp: terms last so a
+    # standard term keeps its own label where a dp: term shares its local name (the dataset's
+    # ontology graph relabels dp: terms anyway, see term_labels).
+    out: dict[str, tuple[str, str]] = {}
+    for key, lab in sorted(registry.PREDICATE_LABELS.items(), key=lambda kv: kv[0][:3] == "dp:"):
+        out.setdefault(key.partition(":")[2], lab)
+    for c in registry.OTHER_CLASSES.values():
+        out.setdefault(c.name, (c.zh, c.en))
+    out.setdefault("Thing", ("其他", "other"))
+    return out
+
+
+# Labels for the predicates (and the classes without a dp: label) the ontology graph does not
+# label, by local name.
+STD_LABELS: dict[str, tuple[str, str]] = _std_labels()
 
 _SEARCH_STRIP = re.compile(r"[\s'’\-_·.]+")
 
@@ -368,21 +343,11 @@ def reduce_graph(G, max_nodes: int, keep: Iterable[str] = ()):
 # Each class belongs to one family; a family has one hue (the legend's groups) and one
 # region of the canvas, so places, organisations, documents and programmes never mix.
 FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    # family: (zh, en, classes)
-    "places": ("地区", "Places", ("Country", "Province", "City", "District",
-                                   "AdministrativeArea")),
-    "organisations": ("机构与人员", "Organisations and people", (
-        "Organization", "GovernmentAgency", "PartyCommittee", "OfficeUnit",
-        "ResearchInstitute", "Enterprise", "Association", "Person", "Role", "Membership",
-        "Post")),
-    "programmes": ("规划、工程与平台", "Programmes and platforms", (
-        "Programme", "Campaign", "Project", "Strategy", "Goal", "Milestone", "Platform")),
-    "documents": ("政策文件", "Policy documents", ("PolicyDocument", "DocumentType")),
-    "indicators": ("指标", "Indicators", ("Indicator", "Observation")),
-    "events": ("活动与讲话", "Events and quotes", (
-        "Event", "PressConference", "PlenarySession", "Meeting", "Quotation", "Recognition",
-        "Designation")),
-    "other": ("其他", "Other", ()),
+    # family: (zh, en, classes), the registry's families and each class's ``style``
+    f: (zh, en, tuple(c.name for c in (*registry.CLASSES.values(),
+                                      *registry.OTHER_CLASSES.values())
+                      if c.style == f and f != "other"))
+    for f, (zh, en) in registry.FAMILIES.items()
 }
 FAMILY_OF = {c: f for f, (_zh, _en, cs) in FAMILIES.items() for c in cs}
 # Families around the places, clockwise from the top: each family sits between the two it
