@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .commands.options import format_option, json_alias, output_option, resolve_format
 from .errors import DigiprovError
 
 
@@ -140,10 +141,9 @@ def _export_formats() -> list[str]:
 
 
 @main.command()
-@click.option("--format", "-f", "fmt", required=True, metavar="FORMAT",
-              help=f"{' | '.join(_export_formats())}. Turtle/N-Triples hold the union graph.")
-@click.option("-o", "--output", default="-", show_default=True,
-              help="Output file (or directory for neo4j-csv); '-' is stdout.")
+@format_option(None, default=None, required=True, metavar="FORMAT",
+               help=f"{' | '.join(_export_formats())}. Turtle/N-Triples hold the union graph.")
+@output_option(help="Output file (or directory for neo4j-csv); '-' is stdout.")
 @pass_config
 def export(cfg: Config, fmt: str, output: str):
     """Export the whole dataset.
@@ -162,20 +162,22 @@ def export(cfg: Config, fmt: str, output: str):
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@format_option(("table", "json"), help="table: aligned tables; json: one JSON document.")
+@json_alias()
 @pass_config
-def stats(cfg: Config, as_json: bool):
+def stats(cfg: Config, fmt: str, as_json: bool):
     """Counts per class, per predicate and per source document.
 
     \b
     Example:
       digiprov stats
+      digiprov stats --format json
     """
     from .stats import dataset_stats, format_stats
 
     with cfg.open() as ds:
         st = dataset_stats(ds)
-    if as_json:
+    if resolve_format(fmt, as_json) == "json":
         import json
 
         click.echo(json.dumps(st, ensure_ascii=False, indent=2))
@@ -188,7 +190,8 @@ def _register_feature_commands() -> None:
 
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         mod = importlib.import_module(f"{commands.__name__}.{info.name}")
-        mod.register(main)
+        if hasattr(mod, "register"):  # options.py holds shared decorators, not commands
+            mod.register(main)
 
 
 _register_feature_commands()

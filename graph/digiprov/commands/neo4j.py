@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from .options import password_option
+
 
 def register(main: click.Group) -> None:
     main.add_command(neo4j)
@@ -25,9 +27,9 @@ def neo4j() -> None:
 @neo4j.command()
 @click.option("--uri", required=True, help="Bolt URI, e.g. bolt://localhost:7687 or neo4j://host.")
 @click.option("--user", required=True, help="Neo4j user name.")
-@click.option("--password", envvar="NEO4J_PASSWORD", show_envvar=True,
-              help="Password; prefer the environment variable (a command line is visible to "
-                   "other users). Without either, a hidden prompt on a terminal.")
+@password_option("NEO4J_PASSWORD", help="Password; prefer the environment variable (a command "
+                 "line is visible to other users). Without either, a hidden prompt on a "
+                 "terminal.")
 @click.option("--database", default=None, help="Target database [default: the server's default].")
 @click.option("--batch", default=1000, show_default=True, type=click.IntRange(min=1),
               help="Rows per transaction.")
