@@ -22,4 +22,10 @@ def has_cjk(text: str) -> bool:
     return CJK_RE.search(text) is not None
 
 
-__all__ = ["CJK_RANGES", "CJK_RE", "has_cjk"]
+def label_lang(value: str, tag: str | None) -> str:
+    """The language a label is shown for: its tag's primary subtag (``zh-Hans`` -> ``zh``),
+    or without a tag ``zh`` when it holds Chinese, else ``en``."""
+    return (tag or "").split("-")[0] or ("zh" if CJK_RE.search(value) else "en")
+
+
+__all__ = ["CJK_RANGES", "CJK_RE", "has_cjk", "label_lang"]

@@ -32,7 +32,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cjk import CJK_RE
+from .cjk import CJK_RE, label_lang
 from .errors import EntityNotFound
 from .vocab import DEF_NS, id_namespace
 
@@ -244,7 +244,7 @@ def _entries(obj: Any) -> list[Entry]:
         if s not in nodes or isinstance(o, str):
             continue
         if p == PREF:
-            lang = (o.lang or "").split("-")[0] or ("zh" if CJK_RE.search(o.value) else "en")
+            lang = label_lang(o.value, o.lang)
             cur = labels.setdefault(s, {})
             if lang not in cur or o.value < cur[lang]:  # same choice as the projection
                 cur[lang] = o.value
@@ -293,8 +293,7 @@ def _ox_entries(store: Any) -> list[Entry]:
             if not isinstance(lit, Lit):
                 continue
             if pred == PREF:
-                lang = (lit.lang or "").split("-")[0] or (
-                    "zh" if CJK_RE.search(lit.value) else "en")
+                lang = label_lang(lit.value, lit.lang)
                 cur = labels.setdefault(s, {})
                 if lang not in cur or lit.value < cur[lang]:
                     cur[lang] = lit.value

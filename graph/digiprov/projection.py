@@ -44,7 +44,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import registry as _registry
-from .cjk import has_cjk
+from .cjk import label_lang
 from .terms import local_name
 from .vocab import DEF_NS, PREFIXES, XSD_DECIMAL_TYPES, XSD_INTEGER_TYPES, curie, expand
 from .vocab import iri as _iri
@@ -216,7 +216,29 @@ def is_node_class(cls: str | None) -> bool:
     return cls is not None and cls not in EXCLUDED_CLASSES and cls not in FOLDED_CLASSES
 
 
-class _Context:
+class _PredicateLabels:
+    """(zh, en) of a predicate: the ontology graph's rdfs:label, else the registry's table,
+    else its local name; read once per dataset, cached per predicate."""
+
+    def __init__(self, ds: Any):
+        self.prop_labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for s, _p, o, _g in raw_quads(ds, p=RDFS_LABEL, g=ONTOLOGY_GRAPH):
+            if isinstance(o, Lit) and o.lang:
+                self.prop_labels[s][o.lang.split("-")[0]] = o.value
+        self._pred_cache: dict[str, tuple[str, str]] = {}
+
+    def predicate_labels(self, iri: str, key: str) -> tuple[str, str]:
+        got = self._pred_cache.get(iri)
+        if got is None:
+            lab = self.prop_labels.get(iri, {})
+            zh0, en0 = STANDARD_LABELS.get(key, (None, None))
+            name = local_name(iri)
+            got = self._pred_cache[iri] = (lab.get("zh") or zh0 or name,
+                                           lab.get("en") or en0 or name)
+        return got
+
+
+class _Context(_PredicateLabels):
     """Everything the main pass needs to classify a triple, read by predicate patterns."""
 
     def __init__(self, ds: Any, lang: str):
@@ -225,30 +247,13 @@ class _Context:
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
         for s, _p, o, g in raw_quads(ds, p=PREF):
             if g != ONTOLOGY_GRAPH and isinstance(o, Lit):
-                lg = (o.lang or "").split("-")[0] or ("zh" if has_cjk(o.value) else "en")
+                lg = label_lang(o.value, o.lang)
                 cur = self.labels[s].get(lg)
                 if cur is None or o.value < cur:  # deterministic when a language repeats
                     self.labels[s][lg] = o.value
-        self.prop_labels: dict[str, dict[str, str]] = defaultdict(dict)
-        for s, _p, o, _g in raw_quads(ds, p=RDFS_LABEL, g=ONTOLOGY_GRAPH):
-            if isinstance(o, Lit) and o.lang:
-                self.prop_labels[s][o.lang.split("-")[0]] = o.value
-        self._pred_cache: dict[str, tuple[str, str]] = {}
-        self.periods = self._periods(ds)
+        super().__init__(ds)
+        self.periods = _read_periods(ds)
         self.statements = self._statements(ds)
-
-    def _periods(self, ds: Any) -> dict[str, tuple[_dt.date | None, _dt.date | None]]:
-        dates: dict[str, _dt.date] = {}
-        for s, _p, o, _g in raw_quads(ds, p=TIME + "inXSDDate"):
-            if isinstance(o, Lit):
-                v = py_value(o)
-                if isinstance(v, _dt.date):
-                    dates[s] = v
-        begin = {s: o for s, _p, o, _g in raw_quads(ds, p=TIME + "hasBeginning")
-                 if isinstance(o, str)}
-        end = {s: o for s, _p, o, _g in raw_quads(ds, p=TIME + "hasEnd") if isinstance(o, str)}
-        return {s: (dates.get(begin.get(s, "")), dates.get(end.get(s, "")))
-                for s in set(begin) | set(end)}
 
     def _statements(self, ds: Any) -> dict[str, dict[str, Any]]:
         statement = DEF_NS + "Statement"
@@ -289,16 +294,6 @@ class _Context:
         other = "en" if self.lang == "zh" else "zh"
         return lab.get(self.lang) or lab.get(other) or next(iter(lab.values()), None) \
             or local_name(iri)
-
-    def predicate_labels(self, iri: str, key: str) -> tuple[str, str]:
-        got = self._pred_cache.get(iri)
-        if got is None:
-            lab = self.prop_labels.get(iri, {})
-            zh0, en0 = STANDARD_LABELS.get(key, (None, None))
-            name = local_name(iri)
-            got = self._pred_cache[iri] = (lab.get("zh") or zh0 or name,
-                                           lab.get("en") or en0 or name)
-        return got
 
 
 def project(ds: Any, *, nary: str = "keep", lang: str = "zh"):
@@ -1149,7 +1144,7 @@ def _build_bulk_rows(store: Any, ds: Any, lang: str, wanted: list[str], labels_q
     for s, lab in rows(labels_q):
         lit = tsv_term(lab)
         value, tag = lit.value, lit.lang
-        lg = (tag or "").split("-")[0] or ("zh" if has_cjk(value) else "en")
+        lg = label_lang(value, tag)
         by_lang = labels[_subject(s)]
         cur = by_lang.get(lg)
         if cur is None or value < cur:
@@ -1256,17 +1251,13 @@ def _finish_attrs(all_attrs: Iterable[dict[str, Any]]) -> None:
                 props[k] = sorted(vals, key=lambda v: (type(v).__name__, v))
 
 
-class _BulkContext:
+class _BulkContext(_PredicateLabels):
     """What folding a non-node IRI object needs, for the bulk projection: labels (already
     read), the ontology's predicate labels and the periods, read when first needed."""
 
     def __init__(self, ds: Any, lang: str, labels: dict[str, dict[str, str]]):
+        super().__init__(ds)
         self.ds, self.lang, self.labels = ds, lang, labels
-        self.prop_labels: dict[str, dict[str, str]] = defaultdict(dict)
-        for s, _p, o, _g in raw_quads(ds, p=RDFS_LABEL, g=ONTOLOGY_GRAPH):
-            if isinstance(o, Lit) and o.lang:
-                self.prop_labels[s][o.lang.split("-")[0]] = o.value
-        self._pred_cache: dict[str, tuple[str, str]] = {}
         self._periods: dict[str, tuple[_dt.date | None, _dt.date | None]] | None = None
 
     def label(self, iri: str) -> str:
@@ -1288,16 +1279,6 @@ class _BulkContext:
                 _add_prop(props, key + ".start", start)
             if end:
                 _add_prop(props, key + ".end", end)
-
-    def predicate_labels(self, iri: str, key: str) -> tuple[str, str]:
-        got = self._pred_cache.get(iri)
-        if got is None:
-            lab = self.prop_labels.get(iri, {})
-            zh0, en0 = STANDARD_LABELS.get(key, (None, None))
-            name = local_name(iri)
-            got = self._pred_cache[iri] = (lab.get("zh") or zh0 or name,
-                                           lab.get("en") or en0 or name)
-        return got
 
 
 def _read_periods(ds: Any) -> dict[str, tuple[_dt.date | None, _dt.date | None]]:
@@ -1379,7 +1360,7 @@ class SubjectReader:
                    [(p, o, g) for _s, p, o, g in raw_quads(self.ds, s=s, p=PREF)])
             for _p, o, g in src:
                 if g != ONTOLOGY_GRAPH and isinstance(o, Lit):
-                    lg = (o.lang or "").split("-")[0] or ("zh" if has_cjk(o.value) else "en")
+                    lg = label_lang(o.value, o.lang)
                     if lg not in got or o.value < got[lg]:
                         got[lg] = o.value
             self._labels[s] = got
