@@ -18,11 +18,12 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+from .records import KIND_OF_SECTION
+
 TABLE = Path(__file__).with_name("calibration.json")
-SECTION_KIND = {"places": "place", "organizations": "org", "people": "person",
-                "documents": "document", "platforms": "platform", "programmes": "programme",
-                "observations": "value", "milestones": "deadline",
-                "memberships": "holdsPosition"}
+# entity sections by their ingest kind (registry), and the sections that hold one fact kind
+SECTION_KIND = KIND_OF_SECTION | {
+    "observations": "value", "milestones": "deadline", "memberships": "holdsPosition"}
 ENABLED = True  # scripts/calibrate_ingest fits on raw scores
 SHRINK = 3.0     # pseudo-observations of the kind's share in each cell
 Z = 1.28         # one-sided 90% lower bound

@@ -35,7 +35,7 @@ from . import lexicon as L
 from .records import KIND_OF_SECTION
 from .textio import label_key
 
-ENTITY_KINDS = {"place", "org", "person", "document", "programme", "platform"}
+ENTITY_KINDS = set(KIND_OF_SECTION.values())
 FACT_KINDS = {"type", "locatedIn", "issuedBy", "leadAgency", "operatedBy", "partOf", "mentions",
               "deadline", "holdsPosition", "value", "period"}
 SYNONYMS = {"doctype": "type", "issuer": "issuedBy", "membership": "holdsPosition",

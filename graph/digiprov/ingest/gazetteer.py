@@ -10,16 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..registry import SECTIONS
 from .textio import label_key
 
-SEGMENT_TO_SECTION = {
-    "source": "sources", "theme": "themes", "concept": "concepts", "period": "periods",
-    "place": "places", "org": "organizations", "role": "roles", "person": "people",
-    "membership": "memberships", "platform": "platforms", "document": "documents",
-    "programme": "programmes", "goal": "goals", "milestone": "milestones",
-    "indicator": "indicators", "observation": "observations", "recognition": "recognitions",
-    "event": "events", "quote": "quotes",
-}
+# IRI segment -> seed section, from the registry; a concept scheme is no entity a text names
+SEGMENT_TO_SECTION = {s.segment: s.name for s in SECTIONS.values() if s.name != "schemes"}
 # Sections whose entities the extractor links mentions to.
 LINKABLE = ("places", "organizations", "people", "platforms", "programmes", "documents",
             "roles", "indicators", "concepts", "periods", "events")

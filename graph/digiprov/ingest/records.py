@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..registry import SECTIONS
 
 ENTITY_SECTIONS = ("places", "organizations", "people", "documents", "platforms", "programmes")
 # Section -> entity kind, for summaries, gold files and the evaluation alike. Platforms are their
 # own kind (dp:Platform), not programmes.
-KIND_OF_SECTION = {"places": "place", "organizations": "org", "people": "person",
-                   "documents": "document", "platforms": "platform", "programmes": "programme"}
+# seed section -> the entity kind it is proposed as (registry.Section.ingest)
+KIND_OF_SECTION = {s.name: s.ingest for s in SECTIONS.values() if s.ingest}
 # Sections a mention of a pattern kind may link to, most likely first. A platform and a
 # programme are easily mistaken for each other by their names, so each may link to the other.
 LINK_SECTIONS = {"place": ("places",), "org": ("organizations",), "person": ("people",),
