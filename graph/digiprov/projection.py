@@ -356,7 +356,48 @@ def _gc_paused() -> Iterator[None]:
 # ------------------------------------------------------------------ lazy sources
 
 
-class _Attrs(dict):
+class _LazyDict(dict):
+    """The dict protocol shared by the lazy dicts below: comparing, printing, merging and
+    pickling see the whole dict (``_whole`` materialises it) and give plain dicts."""
+
+    __slots__ = ()
+
+    def _whole(self) -> None:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        self._whole()
+        if isinstance(other, _LazyDict):
+            other._whole()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __or__(self, other: Any) -> dict[str, Any]:
+        return self.copy() | other
+
+    def __ror__(self, other: Any) -> dict[str, Any]:
+        return dict(other) | self.copy()
+
+    def __ior__(self, other: Any):
+        self.update(other)
+        return self
+
+    def __repr__(self) -> str:
+        self._whole()
+        return dict.__repr__(self)
+
+    def __reduce__(self):
+        return (dict, (self.copy(),))
+
+    def __reduce_ex__(self, protocol: int):
+        return self.__reduce__()
+
+
+class _Attrs(_LazyDict):
     """A node's or edge's attribute dict whose ``sources`` entry is read from the store the
     first time anything looks at it (sources are most of the dataset at a million quads —
     the statement graph of every triple plus its metadata — and most consumers never ask).
@@ -376,6 +417,9 @@ class _Attrs(dict):
 
     def _source_key(self) -> Any:
         return self._key
+
+    def _whole(self) -> None:
+        self._fill()
 
     def _fill(self) -> None:
         self._ready()
@@ -474,36 +518,6 @@ class _Attrs(dict):
         self._loader = None
         dict.clear(self)
 
-    def __eq__(self, other: object) -> bool:
-        self._fill()
-        if isinstance(other, _Attrs):
-            other._fill()
-        return dict.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __or__(self, other: Any) -> dict[str, Any]:
-        return self.copy() | other
-
-    def __ror__(self, other: Any) -> dict[str, Any]:
-        return dict(other) | self.copy()
-
-    def __ior__(self, other: Any):
-        self.update(other)
-        return self
-
-    def __repr__(self) -> str:
-        self._fill()
-        return dict.__repr__(self)
-
-    def __reduce__(self):
-        return (dict, (self.copy(),))
-
-    def __reduce_ex__(self, protocol: int):
-        return self.__reduce__()
 
 
 class _EdgeAttrs(_Attrs):
@@ -534,7 +548,7 @@ class _EdgeAttrs(_Attrs):
         return (self._key, self._v, self._k)
 
 
-class _EdgeKeys(dict):
+class _EdgeKeys(_LazyDict):
     """The key dict of one (u, v) pair holding one edge, kept as its key until first
     touched: networkx's MultiDiGraph gives every pair a ``{key: attrs}`` dict, and that
     dict plus its attribute dict are two thirds of a projection's memory at a million
@@ -546,6 +560,9 @@ class _EdgeKeys(dict):
     def __init__(self, loader: Any, u: str, v: str, k: str):
         self._loader = loader
         self._u, self._v, self._k = u, v, k
+
+    def _whole(self) -> None:
+        self._m()
 
     def _m(self) -> None:
         loader = self._loader
@@ -621,36 +638,6 @@ class _EdgeKeys(dict):
         self._loader = None
         dict.clear(self)
 
-    def __eq__(self, other: object) -> bool:
-        self._m()
-        if isinstance(other, _EdgeKeys):
-            other._m()
-        return dict.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __or__(self, other: Any) -> dict[str, Any]:
-        return self.copy() | other
-
-    def __ror__(self, other: Any) -> dict[str, Any]:
-        return dict(other) | self.copy()
-
-    def __ior__(self, other: Any):
-        self.update(other)
-        return self
-
-    def __repr__(self) -> str:
-        self._m()
-        return dict.__repr__(self)
-
-    def __reduce__(self):
-        return (dict, (self.copy(),))
-
-    def __reduce_ex__(self, protocol: int):
-        return self.__reduce__()
 
 
 class _FromNary:
